@@ -1,0 +1,127 @@
+"""Settings for every environment, read from environment variables.
+
+`create_app(name)` picks one of the classes below; production refuses to start with an unsafe
+configuration rather than run quietly insecure.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
+DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 - refused in production
+
+
+def _env_list(name: str, default: str = "") -> list[str]:
+    values = os.environ.get(name, default).split(",")
+    return [item.strip().lower() for item in values if item.strip()]
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'fabrique.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "search-index"))
+    REDIS_URL = os.environ.get("REDIS_URL")
+
+    # Registration: "open" (anyone with an allowed email), or "invitation" (closed).
+    REGISTRATION_MODE = os.environ.get("REGISTRATION_MODE", "open")
+    REGISTRATION_ALLOWED_DOMAINS = _env_list("REGISTRATION_ALLOWED_DOMAINS")
+    # argon2-cffi defaults (RFC 9106 low-memory profile): 3 passes, 64 MiB.
+    ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", 3))
+    ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", 65536))
+    PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
+    INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", 14))
+
+    # Mail: without MAIL_SERVER, messages are written to the log (development).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS")
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "Fabrique à idées <ne-pas-repondre@reseau-canope.fr>"
+    )
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = ("fr", "en")
+
+    # DSFR is reserved to State services: the Marianne identity block is opt-in.
+    SHOW_STATE_IDENTITY = _env_bool("SHOW_STATE_IDENTITY")
+    SITE_NAME = os.environ.get("SITE_NAME", "Fabrique à idées")
+    OPERATOR_NAME = os.environ.get("OPERATOR_NAME", "Réseau Canopé")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; pages left open all day still post
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    PER_PAGE = 20
+
+    DEBUG = False
+    TESTING = False
+
+
+class DevelopmentConfig(Config):
+    DEBUG = _env_bool("FLASK_DEBUG", True)
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = True
+    MAIL_SERVER = None
+    ARGON2_TIME_COST = 1  # fast hashes keep the suite quick; the algorithm is the same
+    ARGON2_MEMORY_COST = 8192
+    PUBLIC_URL = "http://localhost"
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+class UnsafeConfiguration(RuntimeError):
+    """Raised when production settings would run the app insecurely."""
+
+
+def check_production(settings: dict) -> None:
+    """Refuse to start production with a guessable key or debug tools on."""
+    problems = []
+    key = settings.get("SECRET_KEY") or ""
+    if key == DEFAULT_SECRET_KEY or len(key) < 32:
+        problems.append(
+            "SECRET_KEY must be set to a random value of at least 32 characters "
+            '(python -c "import secrets; print(secrets.token_hex(32))")'
+        )
+    if settings.get("DEBUG"):
+        problems.append("DEBUG must be off in production (unset FLASK_DEBUG)")
+    if settings.get("TESTING"):
+        problems.append("TESTING must be off in production")
+    if problems:
+        raise UnsafeConfiguration(
+            "Refusing to start in production:\n- " + "\n- ".join(problems)
+        )

@@ -1,0 +1,89 @@
+"""Fabrique à idées: the application factory reads like the app's table of contents."""
+
+import sqlite3
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import CONFIGS, INSTANCE_DIR, check_production
+
+
+def create_app(config_name: str = "development", **overrides) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_object(CONFIGS[config_name])
+    app.config.update(overrides)
+    if config_name == "production":
+        check_production(app.config)
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from ideas import i18n
+    from ideas.accounts.sessions import load_user
+    from ideas.extensions import babel, csrf, db, htmx, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"),
+                     render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = i18n.LOGIN_REQUIRED_MESSAGE
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+
+def register_blueprints(app: Flask) -> None:
+    from ideas.accounts.views import blueprint as accounts
+    from ideas.admin.views import blueprint as admin
+    from ideas.communities.views import blueprint as communities
+    from ideas.main import blueprint as main
+
+    for blueprint in (main, accounts, communities, admin):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from ideas.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from ideas.templating import register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from ideas.cli import register
+
+    register(app)
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, _record) -> None:
+    """WAL lets readers work while one writer writes; foreign keys are off by default in SQLite."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()

@@ -1,0 +1,1 @@
+"""Accounts: agents, their roles, sign-up, login, password reset, invitations, profile."""

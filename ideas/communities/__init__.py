@@ -1,0 +1,1 @@
+"""Learning communities (communautés apprenantes): open or private, run by facilitators."""

@@ -1,0 +1,104 @@
+"""Error pages and fragments: translated, with a correlation id, never a traceback."""
+
+import logging
+import uuid
+
+from flask import Flask, g, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ideas.htmx import is_htmx, make_response
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the action; `message` is translated and shown to the user."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+TITLES = {
+    400: _l("Requête incorrecte"),
+    403: _l("Accès refusé"),
+    404: _l("Page introuvable"),
+    405: _l("Méthode non autorisée"),
+    409: _l("Conflit"),
+    413: _l("Contenu trop volumineux"),
+    422: _l("Données invalides"),
+    429: _l("Trop de requêtes"),
+    500: _l("Erreur inattendue"),
+    503: _l("Service momentanément indisponible"),
+}
+MESSAGES = {
+    400: _l("La requête n'a pas pu être comprise. Rechargez la page et réessayez."),
+    403: _l("Vous n'avez pas les droits nécessaires pour effectuer cette action."),
+    404: _l("La page que vous cherchez n'existe pas ou n'est pas accessible avec votre compte."),
+    405: _l("Cette action n'est pas possible de cette façon."),
+    409: _l("L'élément a été modifié entre-temps. Rechargez la page et réessayez."),
+    413: _l("Le contenu envoyé dépasse la taille autorisée."),
+    422: _l("Certaines données sont invalides."),
+    429: _l("Vous avez effectué trop de requêtes. Patientez un peu avant de réessayer."),
+    500: _l("Une erreur inattendue s'est produite. L'équipe technique a été prévenue."),
+    503: _l("Le service est momentanément indisponible. Réessayez dans quelques instants."),
+}
+CSRF_MESSAGE = _l(
+    "Votre session a expiré ou le formulaire n'est plus valide. Rechargez la page et réessayez."
+)
+
+
+def render_error(code: int, message=None):
+    context = {
+        "code": code,
+        "title": TITLES.get(code, TITLES[500]),
+        "message": message or MESSAGES.get(code, MESSAGES[500]),
+        "request_id": g.get("request_id", "-"),
+    }
+    try:
+        if is_htmx():
+            # htmx targets vary; errors always land in the page's alert region.
+            response = make_response(render_template("errors/_error.html", **context), code,
+                                     retarget="#htmx-alerts", reswap="innerHTML")
+        else:
+            response = make_response(render_template("errors/error.html", **context), code)
+    except Exception:  # the error page itself failed: plain text, still no traceback
+        log.exception("error page failed to render")
+        response = make_response(f"{context['title']}. {context['message']} "
+                                 f"({context['request_id']})", code)
+        response.mimetype = "text/plain"
+    response.vary.add("HX-Request")
+    return response
+
+
+def register(app: Flask) -> None:
+    @app.before_request
+    def _assign_request_id():
+        g.request_id = uuid.uuid4().hex[:12]
+
+    @app.after_request
+    def _expose_request_id(response):
+        response.headers.setdefault("X-Request-ID", g.get("request_id", "-"))
+        return response
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error):
+        log.warning("csrf failure: %s path=%s", error.description, request.path)
+        return render_error(400, CSRF_MESSAGE)
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        if isinstance(error, HTTPException):  # pragma: no cover - handled above
+            return _http(error)
+        log.exception("unhandled error request_id=%s", g.get("request_id"))
+        from ideas.extensions import db
+
+        db.session.rollback()
+        return render_error(InternalServerError.code)

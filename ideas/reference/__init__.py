@@ -1,0 +1,1 @@
+"""Reference data an admin maintains: territories and themes."""

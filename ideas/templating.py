@@ -1,0 +1,52 @@
+"""What every template may use: `can.<rule>(…)`, site settings, language list, URL helpers."""
+
+from types import ModuleType
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import get_locale
+
+from ideas.accounts import permissions as account_permissions
+from ideas.authz import allowed
+from ideas.communities import permissions as community_permissions
+
+PERMISSION_MODULES: list[ModuleType] = [account_permissions, community_permissions]
+
+
+class Can:
+    """`can.join(community)` in a template calls `can_join(current_user, community)`."""
+
+    def __init__(self, modules: list[ModuleType]):
+        self._checks = {name.removeprefix("can_"): getattr(module, name)
+                        for module in modules for name in dir(module)
+                        if name.startswith("can_")}
+
+    def __getattr__(self, name: str):
+        check = self._checks[name]
+        return lambda *args: allowed(check, *args)
+
+
+def url_with(**changes) -> str:
+    """The current URL with some query arguments changed (None removes one): keeps filters."""
+    args = request.args.to_dict()
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def register(app: Flask) -> None:
+    can = Can(PERMISSION_MODULES)
+    app.jinja_env.globals.update(can=can, url_with=url_with)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _site():
+        return {
+            "site_name": current_app.config["SITE_NAME"],
+            "operator_name": current_app.config["OPERATOR_NAME"],
+            "show_state_identity": current_app.config["SHOW_STATE_IDENTITY"],
+            "current_locale": str(get_locale() or "fr"),
+        }
