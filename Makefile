@@ -1,0 +1,55 @@
+# Fabrique à idées — the two commands of the README are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install translations lint test-sqlite test-postgres test-browser browser db clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) translations
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -q -d translations 2>/dev/null || $(BIN)/pybabel compile -d translations
+
+## make run: set up, migrate, load demo data when the database is empty, serve on :5000.
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## make test: set up, then lint and run the whole suite on SQLite, PostgreSQL and in Chromium.
+test: install browser lint test-sqlite test-postgres test-browser
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test-sqlite: install
+	$(BIN)/pytest -q -m "not browser" -p no:cacheprovider
+
+test-postgres: install
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not browser" -p no:cacheprovider
+
+test-browser: install browser
+	$(BIN)/pytest -q -m browser -p no:cacheprovider tests/browser
+
+## Debian's chromium drives the browser tests (Playwright's own download does not work here).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: sudo apt-get install chromium"; exit 1; fi; }
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	find translations -name '*.mo' -delete
