@@ -31,7 +31,7 @@ def create_app(config_name: str = "development", **overrides) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from ideas import i18n
+    from ideas import i18n, models  # noqa: F401 - registers every table on the metadata
     from ideas.accounts.sessions import load_user
     from ideas.extensions import babel, csrf, db, htmx, login_manager, migrate
 
@@ -52,10 +52,14 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from ideas.accounts.views import blueprint as accounts
     from ideas.admin.views import blueprint as admin
+    from ideas.comments.views import blueprint as comments
     from ideas.communities.views import blueprint as communities
+    from ideas.follows.views import blueprint as follows
+    from ideas.ideation.views import blueprint as ideation
     from ideas.main import blueprint as main
+    from ideas.votes.views import blueprint as votes
 
-    for blueprint in (main, accounts, communities, admin):
+    for blueprint in (main, accounts, communities, ideation, votes, comments, follows, admin):
         app.register_blueprint(blueprint)
 
 

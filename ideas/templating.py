@@ -7,9 +7,15 @@ from flask_babel import get_locale
 
 from ideas.accounts import permissions as account_permissions
 from ideas.authz import allowed
+from ideas.comments import permissions as comment_permissions
 from ideas.communities import permissions as community_permissions
+from ideas.follows import permissions as follow_permissions
+from ideas.ideation import permissions as idea_permissions
+from ideas.votes import permissions as vote_permissions
 
-PERMISSION_MODULES: list[ModuleType] = [account_permissions, community_permissions]
+PERMISSION_MODULES: list[ModuleType] = [account_permissions, community_permissions,
+                                        idea_permissions, vote_permissions, comment_permissions,
+                                        follow_permissions]
 
 
 class Can:

@@ -8,7 +8,7 @@ from ideas.communities.models import Community, MemberRole, Membership, Membersh
 from ideas.extensions import db
 from ideas.utils import slugify
 
-PASSWORD = "correct horse battery staple"  # noqa: S105
+PASSWORD = "correct horse battery staple"
 
 
 class Base(SQLAlchemyModelFactory):

@@ -5,7 +5,6 @@ import pytest
 from ideas.accounts import services
 from ideas.accounts.models import Role, User
 from ideas.errors import DomainError
-from ideas.extensions import db
 from tests.factories import PASSWORD, UserFactory
 
 

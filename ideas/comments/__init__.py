@@ -1,0 +1,1 @@
+"""Comments on ideas: threaded one level deep, Markdown, edit and soft delete."""

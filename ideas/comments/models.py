@@ -1,0 +1,36 @@
+"""A comment or a reply (one level: a reply's parent is always a top-level comment)."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ideas.accounts.models import User
+from ideas.extensions import db
+from ideas.utils import utcnow
+
+COMMENT_MAX = 10_000
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_idea_created", "idea_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                  index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"),
+                                                  index=True)
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None]
+    # Soft delete: the thread keeps a "comment deleted" placeholder and its replies.
+    deleted_at: Mapped[datetime | None]
+
+    author: Mapped[User | None] = relationship()
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None

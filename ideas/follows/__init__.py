@@ -1,0 +1,1 @@
+"""Follows: subscriptions to an idea or a community (notifications use them later)."""

@@ -1,0 +1,1 @@
+"""Ideas: posting, editing, withdrawing, listing the proposals of learning communities."""

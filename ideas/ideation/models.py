@@ -1,0 +1,134 @@
+"""The idea, its themes, SDGs (ODD), tags and edit history."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Index, SmallInteger, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ideas.accounts.models import User
+from ideas.communities.models import Community
+from ideas.extensions import db, str_enum
+from ideas.reference.models import Theme
+from ideas.utils import utcnow
+
+TITLE_MIN, TITLE_MAX = 5, 150
+BODY_MAX = 20_000
+SDG_NUMBERS = range(1, 18)
+
+
+class IdeaStatus(enum.StrEnum):
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    SELECTED = "selected"
+    PILOTING = "piloting"
+    ADOPTED = "adopted"
+    DECLINED = "declined"
+    MERGED = "merged"
+    WITHDRAWN = "withdrawn"
+
+
+# The author may edit (and withdraw) only before management has started deciding.
+EDITABLE_STATUSES = (IdeaStatus.SUBMITTED, IdeaStatus.IN_REVIEW)
+# Supports and comments are closed once an idea has left the discussion.
+CLOSED_STATUSES = (IdeaStatus.WITHDRAWN, IdeaStatus.MERGED)
+
+idea_themes = Table(
+    "idea_themes",
+    db.metadata,
+    Column("idea_id", ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+
+idea_tags = Table(
+    "idea_tags",
+    db.metadata,
+    Column("idea_id", ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Tag(db.Model):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)  # lower-cased, NFC
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IdeaSdg(db.Model):
+    """An SDG (ODD 1–17) an idea cites."""
+
+    __tablename__ = "idea_sdgs"
+
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    sdg: Mapped[int] = mapped_column(SmallInteger, primary_key=True, index=True)
+
+
+class Idea(db.Model):
+    __tablename__ = "ideas"
+    __table_args__ = (
+        Index("ix_ideas_community_created", "community_id", "created_at"),
+        Index("ix_ideas_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                  index=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    body: Mapped[str] = mapped_column(Text)
+    # Sanitised HTML rendered once at write time (ideas.markdown), so pages never re-render.
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[IdeaStatus] = mapped_column(str_enum(IdeaStatus, 20),
+                                               default=IdeaStatus.SUBMITTED)
+    # Denormalised counters, changed only by SQL increments next to the rows they count.
+    vote_count: Mapped[int] = mapped_column(default=0, index=True)
+    comment_count: Mapped[int] = mapped_column(default=0)
+    follower_count: Mapped[int] = mapped_column(default=0)
+    external_ref: Mapped[str | None] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    edited_at: Mapped[datetime | None]
+    status_changed_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+
+    community: Mapped[Community] = relationship()
+    author: Mapped[User | None] = relationship()
+    themes: Mapped[list[Theme]] = relationship(secondary=idea_themes, order_by=Theme.position)
+    tags: Mapped[list[Tag]] = relationship(secondary=idea_tags, order_by=Tag.name)
+    sdg_links: Mapped[list[IdeaSdg]] = relationship(cascade="all, delete-orphan",
+                                                    order_by=IdeaSdg.sdg)
+
+    @property
+    def sdgs(self) -> list[int]:
+        return [link.sdg for link in self.sdg_links]
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IdeaRevision(db.Model):
+    """The text of an idea before each edit: moderators can see what changed."""
+
+    __tablename__ = "idea_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    editor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    editor: Mapped[User | None] = relationship()

@@ -1,0 +1,13 @@
+"""Every model, imported once so metadata (create_all, Alembic autogenerate) sees all tables."""
+
+from ideas.accounts.models import Invitation, Role, User
+from ideas.comments.models import Comment
+from ideas.communities.models import Community, Membership, community_themes
+from ideas.follows.models import CommunityFollow, IdeaFollow
+from ideas.ideation.models import Idea, IdeaRevision, IdeaSdg, Tag, idea_tags, idea_themes
+from ideas.reference.models import Territory, Theme
+from ideas.votes.models import Vote
+
+__all__ = ["Comment", "Community", "CommunityFollow", "Idea", "IdeaFollow", "IdeaRevision",
+           "IdeaSdg", "Invitation", "Membership", "Role", "Tag", "Territory", "Theme", "User",
+           "Vote", "community_themes", "idea_tags", "idea_themes"]

@@ -1,0 +1,1 @@
+"""Supports (votes): one per agent per idea, toggled with htmx."""
