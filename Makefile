@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations lint test-sqlite test-postgres test-browser browser db clean
+.PHONY: run test install translations i18n-update lint test-sqlite test-postgres test-browser browser db clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -20,8 +20,24 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) translations
 
+## Compile translations/*/LC_MESSAGES/messages.po into the .mo files Flask-Babel reads
+## (gitignored). A syntax error, a fuzzy header or a placeholder mismatch stops the build.
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -q -d translations 2>/dev/null || $(BIN)/pybabel compile -d translations
+	$(BIN)/python scripts/i18n_check.py translations
+	$(BIN)/pybabel compile --statistics -d translations
+
+## make i18n-update: after changing UI strings, extract them into translations/messages.pot and
+## merge it into every catalog (translations kept, nothing guessed as fuzzy, vanished strings
+## dropped); French is filled from its msgids, English entries left empty are then listed.
+i18n-update: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --sort-by-file \
+	  --ignore-dirs ".venv static node_modules" \
+	  --project "Fabrique à idées" --version 0.1 --copyright-holder "Réseau Canopé" \
+	  -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations \
+	  --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python scripts/i18n_fill_fr.py translations/fr/LC_MESSAGES/messages.po
+	$(BIN)/python scripts/i18n_check.py translations
 
 ## make run: set up, migrate, load demo data when the database is empty, serve on :5000.
 run: install
