@@ -219,8 +219,10 @@ def change_password():
             apply_domain_error(form, error)
         else:
             db.session.commit()
-            # The session token rotated: log in again on this device only.
-            login_user(current_user)
+            # The session token rotated: log in again on this device only. login_user needs the
+            # user itself: given the `current_user` proxy, `current_user` would resolve to itself
+            # forever (the request crashed with a recursion error).
+            login_user(current_user._get_current_object())
             flash(_("Votre mot de passe a été modifié. Vos autres sessions sont fermées."),
                   "success")
             return redirect(url_for("accounts.profile"))
