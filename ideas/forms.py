@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import SelectField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.validators import Email, InputRequired, Length, ValidationError
 from wtforms.widgets import html_params
 
 from ideas.extensions import db
@@ -58,8 +58,9 @@ class TerritoryField(SelectField):
         super().__init__(label, validators, coerce=optional_int, validate_choice=False, **kwargs)
 
     def pre_validate(self, form):
+        # ValidationError, not ValueError: WTForms 3.2+ lets any other exception escape (500).
         if self.data is not None and db.session.get(Territory, self.data) is None:
-            raise ValueError(_l("Choisissez un territoire dans la liste."))
+            raise ValidationError(_l("Choisissez un territoire dans la liste."))
 
 
 class BaseForm(FlaskForm):
