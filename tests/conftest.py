@@ -48,9 +48,12 @@ def _empty_tables() -> None:
 
 @pytest.fixture
 def db(app):
-    yield _db
-    _empty_tables()
-    _db.session.remove()
+    # A fresh app context per test: its own `g` (Flask-Login's cached user, the memberships
+    # cache) and its own database session, as each request has in production.
+    with app.app_context():
+        yield _db
+        _empty_tables()
+        _db.session.remove()
 
 
 class Client:
@@ -60,12 +63,18 @@ class Client:
         self.raw = flask_client
         self.user = None
 
+    def _request(self, method: str, *args, **kwargs):
+        # Under the test's app context, Flask 3.1 would reuse it for the request, so `g` (and
+        # with it `current_user`) would leak from one request, or one client, to the next.
+        with self.raw.application.app_context():
+            return getattr(self.raw, method)(*args, **kwargs)
+
     def csrf_token(self) -> str:
-        page = self.raw.get("/accessibilite")
+        page = self.get("/accessibilite")
         return CSRF_PATTERN.search(page.text).group(1)
 
     def get(self, url, **kwargs):
-        return self.raw.get(url, **kwargs)
+        return self._request("get", url, **kwargs)
 
     def post(self, url, data=None, htmx=False, csrf=True, **kwargs):
         data = dict(data or {})
@@ -74,7 +83,7 @@ class Client:
         headers = kwargs.pop("headers", {})
         if htmx:
             headers["HX-Request"] = "true"
-        return self.raw.post(url, data=data, headers=headers, **kwargs)
+        return self._request("post", url, data=data, headers=headers, **kwargs)
 
     def login(self, user, password=factories.PASSWORD):
         response = self.post("/connexion", {"email": user.email, "password": password})
