@@ -3,7 +3,15 @@
 from types import ModuleType
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import get_locale
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    format_time,
+    format_timedelta,
+    get_locale,
+)
 
 from ideas.accounts import permissions as account_permissions
 from ideas.authz import allowed
@@ -12,10 +20,11 @@ from ideas.communities import permissions as community_permissions
 from ideas.follows import permissions as follow_permissions
 from ideas.ideation import permissions as idea_permissions
 from ideas.votes import permissions as vote_permissions
+from ideas.workflow import permissions as workflow_permissions
 
 PERMISSION_MODULES: list[ModuleType] = [account_permissions, community_permissions,
                                         idea_permissions, vote_permissions, comment_permissions,
-                                        follow_permissions]
+                                        follow_permissions, workflow_permissions]
 
 
 class Can:
@@ -45,6 +54,14 @@ def url_with(**changes) -> str:
 def register(app: Flask) -> None:
     can = Can(PERMISSION_MODULES)
     app.jinja_env.globals.update(can=can, url_with=url_with)
+    # Dates and numbers always go through Flask-Babel, under their Python names:
+    # `idea.created_at|format_datetime('short')` shows Europe/Paris time in the reader's language
+    # (stored datetimes are naive UTC), `count|format_decimal` gives "1 234" or "1,234".
+    app.jinja_env.filters.update(
+        format_date=format_date, format_datetime=format_datetime, format_time=format_time,
+        format_timedelta=format_timedelta, format_decimal=format_decimal,
+        format_percent=format_percent,
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -95,9 +95,13 @@ class Idea(db.Model):
     edited_at: Mapped[datetime | None]
     status_changed_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]
+    # Set when the workflow merges this idea into another (its supports and followers moved).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="SET NULL"),
+                                                       index=True)
 
     community: Mapped[Community] = relationship()
     author: Mapped[User | None] = relationship()
+    merged_into: Mapped["Idea | None"] = relationship(remote_side=[id])
     themes: Mapped[list[Theme]] = relationship(secondary=idea_themes, order_by=Theme.position)
     tags: Mapped[list[Tag]] = relationship(secondary=idea_tags, order_by=Tag.name)
     sdg_links: Mapped[list[IdeaSdg]] = relationship(cascade="all, delete-orphan",

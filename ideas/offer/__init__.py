@@ -1,0 +1,1 @@
+"""The catalogue of new services of Canopé's offer (offre de services) and their origins."""

@@ -1,0 +1,1 @@
+"""Interventions of research actors in learning communities (indicator: 40 a year)."""

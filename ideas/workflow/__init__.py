@@ -1,0 +1,1 @@
+"""The idea workflow: the table of allowed transitions, who may make them, and their history."""
