@@ -91,3 +91,14 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+@event.listens_for(Engine, "savepoint")
+def _begin_before_sqlite_savepoint(connection, _name) -> None:
+    """Python's sqlite3, in its default (legacy) transaction mode, sends BEGIN only before an
+    INSERT, UPDATE or DELETE. A SAVEPOINT sent first opens the transaction itself, and releasing
+    it then COMMITs everything: a row inserted under `begin_nested()` would be committed apart
+    from the counter update that follows it. Opening the transaction first keeps them together."""
+    dbapi_connection = connection.connection.dbapi_connection
+    if isinstance(dbapi_connection, sqlite3.Connection) and not dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")
