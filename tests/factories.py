@@ -6,6 +6,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 from ideas.accounts.models import Role, User
 from ideas.communities.models import Community, MemberRole, Membership, MembershipStatus
 from ideas.extensions import db
+from ideas.ideation.models import Idea, IdeaStatus
 from ideas.utils import slugify
 
 PASSWORD = "correct horse battery staple"
@@ -62,3 +63,17 @@ class MembershipFactory(Base):
             membership.community.member_count += 1
             db.session.commit()
         return membership
+
+
+class IdeaFactory(Base):
+    """An idea posted straight into the database (no follow, no counters touched)."""
+
+    class Meta:
+        model = Idea
+
+    community = factory.SubFactory(CommunityFactory)
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Une idée pour tester n°{n}")
+    body = "Réduire les impressions papier dans les ateliers."
+    body_html = "<p>Réduire les impressions papier dans les ateliers.</p>"
+    status = IdeaStatus.SUBMITTED
