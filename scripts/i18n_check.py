@@ -1,6 +1,6 @@
 """Refuse a broken catalog before `pybabel compile` turns it into a half-empty .mo.
 
-`pybabel compile` only warns on a syntax error (an unclosed quote drops the entries that follow)
+`pybabel compile` only warns on a malformed line (and compiles what it could make of the rest)
 and silently skips a catalog whose header is marked fuzzy: either way the interface would quietly
 fall back to French. This script reads every catalog strictly and exits non-zero on any of that,
 then prints each catalog's statistics and lists the entries still to translate (run by

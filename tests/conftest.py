@@ -16,6 +16,7 @@ from ideas import create_app  # noqa: E402 - the environment above must be set f
 from ideas.extensions import db as _db  # noqa: E402
 from ideas.reference.seed import seed_reference  # noqa: E402
 from tests import factories  # noqa: E402
+from tests.catalogs import compile_stale_catalogs  # noqa: E402
 
 KEPT_TABLES = {"territories", "themes"}  # reference data, loaded once per session
 CSRF_PATTERN = re.compile(r'"X-CSRFToken": "([^"]+)"')
@@ -23,6 +24,7 @@ CSRF_PATTERN = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
 @pytest.fixture(scope="session")
 def app():
+    compile_stale_catalogs()  # i18n: a bare `pytest` must not silently run without English
     app = create_app("testing")
     with app.app_context():
         _db.drop_all()
