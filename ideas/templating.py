@@ -19,12 +19,15 @@ from ideas.comments import permissions as comment_permissions
 from ideas.communities import permissions as community_permissions
 from ideas.follows import permissions as follow_permissions
 from ideas.ideation import permissions as idea_permissions
+from ideas.offer import permissions as offer_permissions
+from ideas.research import permissions as research_permissions
 from ideas.votes import permissions as vote_permissions
 from ideas.workflow import permissions as workflow_permissions
 
 PERMISSION_MODULES: list[ModuleType] = [account_permissions, community_permissions,
                                         idea_permissions, vote_permissions, comment_permissions,
-                                        follow_permissions, workflow_permissions]
+                                        follow_permissions, workflow_permissions,
+                                        offer_permissions, research_permissions]
 
 
 class Can:
