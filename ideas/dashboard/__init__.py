@@ -1,0 +1,1 @@
+"""The management dashboard: objective 4 indicators, funnel, community vitality, exports."""
