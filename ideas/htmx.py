@@ -11,7 +11,10 @@ assert not _MISSING_RESWAPS & set(RESWAPS), "htmx-flask fixed its RESWAPS list: 
 
 
 def is_htmx() -> bool:
-    return bool(getattr(request, "htmx", False)) and not request.htmx.boosted
+    """An htmx request that wants a fragment. A history restore (back button after
+    hx-push-url, nothing cached: historyCacheSize is 0) swaps the whole body: it needs the page."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def make_response(*args, reswap: str | None = None, **headers):
