@@ -1,5 +1,194 @@
-"""Comment, reply, edit, delete (htmx, and plain form posts without JavaScript)."""
+"""Comment, reply, edit, delete (htmx, and plain form posts without JavaScript).
 
-from flask import Blueprint
+htmx requests get fragments: the form swaps itself (fresh after a post, with its error and the
+typed text on a 422), the new comment is appended out of band, refusals land in the page's alert
+region. Plain requests redirect to the comment's anchor on the idea page with a flash message; a
+form with an error is shown again on its own page, with the text typed.
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ideas.accounts.views import apply_domain_error
+from ideas.authz import require
+from ideas.comments import queries, services
+from ideas.comments.forms import comment_form
+from ideas.comments.models import Comment
+from ideas.comments.permissions import can_comment
+from ideas.errors import DomainError, render_error
+from ideas.extensions import db
+from ideas.htmx import is_htmx, make_response
+from ideas.ideation.models import Idea
+from ideas.ideation.permissions import can_view_idea
+from ideas.markdown import safe_html
 
 blueprint = Blueprint("comments", __name__)
+
+# The thread is included by the idea page (another domain's view), so what it needs comes as
+# app-wide template helpers rather than through that view's context.
+blueprint.add_app_template_filter(safe_html, "safe_html")
+blueprint.add_app_template_global(comment_form, "comment_form")
+
+
+@blueprint.before_request
+@login_required
+def _signed_in():
+    """Every comment route is for signed-in agents."""
+
+
+def idea_url(idea_id: int, comment_id: int | None = None) -> str:
+    anchor = f"commentaire-{comment_id}" if comment_id else "commentaires"
+    return url_for("ideation.show", idea_id=idea_id, _anchor=anchor)
+
+
+def _visible_idea(idea_id: int) -> Idea:
+    """The idea, or 404 when it does not exist or the user may not see it (private community)."""
+    idea = db.session.get(Idea, idea_id)
+    if idea is None:
+        abort(404)
+    require(can_view_idea, idea, hide=True)
+    return idea
+
+
+def _visible_comment(comment_id: int) -> tuple[Comment, Idea]:
+    comment = queries.get_comment(comment_id)
+    if comment is None:
+        abort(404)
+    return comment, _visible_idea(comment.idea_id)
+
+
+def _fragment(template: str, status: int = 200, **context):
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def _refused(error: services.CommentRefused, page: str | None = None, **context):
+    """htmx: the message in the alert region, the form left as typed. Plain: a 409 shows the
+    form again with the message (the text is kept); 403/404 are error pages."""
+    if is_htmx() or page is None or error.status != 409:
+        return render_error(error.status, str(error.message))
+    context["form"].form_errors.append(str(error.message))
+    return render_template(page, **context), error.status
+
+
+# -- Permalink
+
+@blueprint.get("/commentaires/<int:comment_id>")
+def show(comment_id: int):
+    """The comment's anchor on its idea page; for htmx, the comment itself (cancelling an
+    edit swaps the form back for it)."""
+    comment, idea = _visible_comment(comment_id)
+    if is_htmx():
+        return _fragment("comments/_comment.html", comment=comment, idea=idea)
+    return redirect(idea_url(idea.id, comment.id))
+
+
+# -- Post a comment or a reply
+
+@blueprint.post("/idees/<int:idea_id>/commentaires")
+def create(idea_id: int):
+    idea = _visible_idea(idea_id)
+    form = comment_form("new", idea.id)
+    if not form.validate_on_submit():  # only a malformed parent_id gets here
+        abort(400)
+    parent = None
+    if form.parent_id.data is not None:
+        parent = queries.get_comment(form.parent_id.data)
+        if parent is None:
+            abort(404)
+        form = comment_form("reply", parent.parent_id or parent.id)
+    page_context = {"form": form, "idea": idea, "parent": parent}
+    try:
+        comment = services.post_comment(current_user, idea, form.body.data, parent=parent)
+    except services.CommentRefused as error:
+        db.session.rollback()
+        return _refused(error, "comments/form.html", **page_context)
+    except DomainError as error:
+        db.session.rollback()
+        apply_domain_error(form, error)
+        if is_htmx():
+            template = "comments/_reply_form.html" if parent else "comments/_new_form.html"
+            return _fragment(template, 422, **page_context)
+        return render_template("comments/form.html", **page_context), 422
+    db.session.commit()
+    if is_htmx():
+        return _fragment("comments/_posted.html", idea=idea, comment=comment, parent=parent,
+                         form=comment_form("new", idea.id))
+    flash(_("Votre réponse est publiée.") if parent else _("Votre commentaire est publié."),
+          "success")
+    return redirect(idea_url(idea.id, comment.id))
+
+
+@blueprint.get("/commentaires/<int:comment_id>/repondre")
+def reply(comment_id: int):
+    """The reply form under a comment (htmx), or on its own page. `?annuler=1` closes it."""
+    comment, idea = _visible_comment(comment_id)
+    top_id = comment.parent_id or comment.id
+    if is_htmx() and request.args.get("annuler"):
+        return _fragment("comments/_reply_slot.html", top_id=top_id)
+    require(can_comment, idea)
+    if comment.is_deleted:
+        abort(409)
+    form = comment_form("reply", top_id, data={"parent_id": comment.id})
+    if is_htmx():
+        return _fragment("comments/_reply_form.html", form=form, idea=idea, parent=comment)
+    return render_template("comments/form.html", form=form, idea=idea, parent=comment)
+
+
+# -- Edit
+
+@blueprint.route("/commentaires/<int:comment_id>/modifier", methods=["GET", "POST"])
+def edit(comment_id: int):
+    comment, idea = _visible_comment(comment_id)
+    form = comment_form("edit", comment.id, data={"body": comment.body}
+                        if request.method == "GET" else None)
+    context = {"form": form, "idea": idea, "comment": comment}
+    if request.method == "GET":
+        try:
+            services.check_can_edit(current_user, comment)
+        except services.CommentRefused as error:
+            return render_error(error.status, str(error.message))
+        if is_htmx():
+            return _fragment("comments/_edit_form.html", **context)
+        return render_template("comments/edit.html", **context)
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.edit_comment(current_user, comment, form.body.data)
+    except services.CommentRefused as error:
+        db.session.rollback()
+        return _refused(error, "comments/edit.html", **context)
+    except DomainError as error:
+        db.session.rollback()
+        apply_domain_error(form, error)
+        if is_htmx():
+            return _fragment("comments/_edit_form.html", 422, **context)
+        return render_template("comments/edit.html", **context), 422
+    db.session.commit()
+    if is_htmx():
+        return _fragment("comments/_comment.html", comment=comment, idea=idea,
+                         announce=_("Votre commentaire est modifié."))
+    flash(_("Votre commentaire est modifié."), "success")
+    return redirect(idea_url(idea.id, comment.id))
+
+
+# -- Delete
+
+@blueprint.post("/commentaires/<int:comment_id>/supprimer")
+def delete(comment_id: int):
+    comment, idea = _visible_comment(comment_id)
+    try:
+        services.delete_comment(current_user, comment)
+    except services.CommentRefused as error:
+        db.session.rollback()
+        if is_htmx() or error.status != 409:
+            return render_error(error.status, str(error.message))
+        flash(str(error.message), "error")
+        return redirect(idea_url(idea.id, comment.id))
+    db.session.commit()
+    if is_htmx():
+        return _fragment("comments/_deleted.html", comment=comment, idea=idea)
+    flash(_("Votre commentaire est supprimé."), "success")
+    return redirect(idea_url(idea.id, comment.id))
