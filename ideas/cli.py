@@ -1,7 +1,11 @@
-"""Command-line tools: `flask --app wsgi create-user|seed-reference|seed-demo`."""
+"""Command-line tools: `flask --app wsgi create-user|seed-reference|seed-demo|import-ideas`."""
+
+from pathlib import Path
 
 import click
 from flask import Flask
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ideas.accounts import services as accounts
 from ideas.accounts.models import Role
@@ -13,6 +17,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(seed_reference_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(import_ideas_command)
 
 
 @click.command("create-user")
@@ -59,3 +64,50 @@ def seed_demo_command(if_empty: bool) -> None:
     click.echo(f"\nDemo logins (password: {DEMO_PASSWORD}):")
     for role, email in logins:
         click.echo(f"  {role:<12} {email}")
+
+
+@click.command("import-ideas")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--create-missing", is_flag=True,
+              help="Create the unknown communities (open) and authors (invited accounts) "
+                   "instead of refusing their rows.")
+@click.option("--dry-run", is_flag=True, help="Check and simulate the import; write nothing.")
+def import_ideas_command(file: Path, create_missing: bool, dry_run: bool) -> None:
+    """Import ideas from a CSV (`,` or `;`) or JSON Lines file: every row, or none."""
+    from ideas.ideation import importer
+
+    try:
+        report = importer.import_file(file, create_missing=create_missing,
+                                      progress=click.progressbar)
+    except Exception:
+        db.session.rollback()
+        raise
+    if report.ignored_columns:
+        click.echo(_("Colonnes ignorées : %(columns)s.",
+                     columns=", ".join(report.ignored_columns)), err=True)
+    if report.errors:
+        db.session.rollback()
+        for error in report.errors:
+            click.echo(_("Ligne %(line)d : %(reason)s", line=error.line, reason=error.message),
+                       err=True)
+        bad_lines = len({error.line for error in report.errors})
+        click.echo(ngettext("Rien n'a été importé : %(num)d ligne est à corriger.",
+                            "Rien n'a été importé : %(num)d lignes sont à corriger.",
+                            bad_lines), err=True)
+        raise SystemExit(1)
+    # Read before the transaction ends: a rollback (--dry-run) leaves these rows detached.
+    created = [_("Communauté créée : %(name)s", name=c.name) for c in report.new_communities]
+    created += [_("Compte invité créé : %(email)s", email=u.email) for u in report.new_accounts]
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+        importer.after_import(report.created)
+    for line in created:
+        click.echo(line)
+    click.echo(ngettext("%(num)d idée importée", "%(num)d idées importées",
+                        len(report.created)) + ", " +
+               ngettext("%(num)d déjà importée (ignorée).", "%(num)d déjà importées (ignorées).",
+                        report.already_imported))
+    if dry_run:
+        click.echo(_("Simulation (--dry-run) : rien n'a été enregistré."))
