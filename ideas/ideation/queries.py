@@ -1,0 +1,163 @@
+"""Read-side queries for ideas. `visible_ideas_filter` is THE visibility rule for every list
+(lists, search, exports): each list page is one query for the rows plus one count, and one query
+per eager-loaded collection, whatever the number of ideas."""
+
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+
+from sqlalchemy import false, or_, true
+from sqlalchemy.orm import joinedload, selectinload
+
+from ideas.accounts.permissions import is_signed_in
+from ideas.communities.models import Community, Membership, MembershipStatus
+from ideas.extensions import db
+from ideas.follows.models import IdeaFollow
+from ideas.ideation.models import (
+    SDG_NUMBERS,
+    Idea,
+    IdeaRevision,
+    IdeaSdg,
+    IdeaStatus,
+    idea_themes,
+)
+from ideas.ideation.permissions import can_post_idea
+from ideas.reference.models import Territory
+from ideas.utils import utcnow
+from ideas.votes.models import Vote
+
+SORTS = ("recent", "supported", "commented", "trending")
+SCOPES = ("mine", "followed")
+STATUSES = tuple(status.value for status in IdeaStatus)
+TRENDING_DAYS = 14
+
+
+def member_community_ids(user):
+    """Subquery: the communities where the user is an active member."""
+    return db.select(Membership.community_id).where(
+        Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE)
+
+
+def visible_ideas_filter(user):
+    """Ideas of open communities, of private ones the user belongs to, and every idea for
+    management (managers, admins): the same rule as `can_view_idea`, as SQL."""
+    if not is_signed_in(user):
+        return false()
+    if user.is_manager:
+        return true()
+    readable = db.select(Community.id).where(or_(Community.is_private.is_(False),
+                                                 Community.id.in_(member_community_ids(user))))
+    return Idea.community_id.in_(readable)
+
+
+@dataclass
+class IdeaFilters:
+    """What the query string may ask for; anything else was dropped by the view (allow-list)."""
+
+    sort: str = "recent"
+    theme: int | None = None
+    status: str | None = None
+    community: int | None = None
+    territory: int | None = None
+    sdg: int | None = None
+    scope: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(value for key, value in asdict(self).items() if key != "sort")
+
+    def args(self) -> dict:
+        """The filters as query arguments, defaults left out: URLs stay short and shareable."""
+        return {key: value for key, value in asdict(self).items()
+                if value and not (key == "sort" and value == "recent")}
+
+
+def _filtered(stmt, user, filters: IdeaFilters, community: Community | None):
+    if community is not None:
+        stmt = stmt.where(Idea.community_id == community.id)
+    elif filters.community:
+        stmt = stmt.where(Idea.community_id == filters.community)
+    if filters.status in STATUSES:
+        stmt = stmt.where(Idea.status == IdeaStatus(filters.status))
+    elif filters.scope != "mine":
+        # A withdrawn idea leaves the lists (its page stays); its author still finds it in "mine".
+        stmt = stmt.where(Idea.status != IdeaStatus.WITHDRAWN)
+    if filters.theme:
+        stmt = stmt.where(Idea.id.in_(db.select(idea_themes.c.idea_id).where(
+            idea_themes.c.theme_id == filters.theme)))
+    if filters.sdg in SDG_NUMBERS:
+        stmt = stmt.where(Idea.id.in_(db.select(IdeaSdg.idea_id).where(
+            IdeaSdg.sdg == filters.sdg)))
+    if filters.territory and community is None:
+        # A directorate includes the Ateliers under it.
+        territories = db.select(Territory.id).where(or_(Territory.id == filters.territory,
+                                                        Territory.parent_id == filters.territory))
+        stmt = stmt.where(Idea.community_id.in_(db.select(Community.id).where(
+            Community.territory_id.in_(territories))))
+    if filters.scope == "mine":
+        stmt = stmt.where(Idea.author_id == user.id)
+    elif filters.scope == "followed":
+        stmt = stmt.where(Idea.id.in_(db.select(IdeaFollow.idea_id).where(
+            IdeaFollow.user_id == user.id)))
+    return stmt
+
+
+def _sorted(stmt, sort: str):
+    if sort == "supported":
+        return stmt.order_by(Idea.vote_count.desc(), Idea.created_at.desc(), Idea.id.desc())
+    if sort == "commented":
+        return stmt.order_by(Idea.comment_count.desc(), Idea.created_at.desc(), Idea.id.desc())
+    if sort == "trending":
+        recent = (db.select(Vote.idea_id, db.func.count().label("supports"))
+                  .where(Vote.created_at >= utcnow() - timedelta(days=TRENDING_DAYS))
+                  .group_by(Vote.idea_id).subquery())
+        return (stmt.outerjoin(recent, recent.c.idea_id == Idea.id)
+                .order_by(db.func.coalesce(recent.c.supports, 0).desc(),
+                          Idea.vote_count.desc(), Idea.created_at.desc(), Idea.id.desc()))
+    return stmt.order_by(Idea.created_at.desc(), Idea.id.desc())
+
+
+def with_card_details(stmt):
+    """What a card shows, loaded in a fixed number of queries."""
+    return stmt.options(joinedload(Idea.community), joinedload(Idea.author),
+                        selectinload(Idea.themes))
+
+
+def search_ideas(user, filters: IdeaFilters, page: int, per_page: int,
+                 community: Community | None = None):
+    stmt = db.select(Idea).where(visible_ideas_filter(user))
+    stmt = _sorted(_filtered(stmt, user, filters, community), filters.sort)
+    return db.paginate(with_card_details(stmt), page=page, per_page=per_page, error_out=False)
+
+
+def get_idea(idea_id: int) -> Idea | None:
+    """One idea with everything its page shows."""
+    return db.session.scalar(
+        db.select(Idea).where(Idea.id == idea_id).options(
+            joinedload(Idea.community).joinedload(Community.territory),
+            joinedload(Idea.author), selectinload(Idea.themes), selectinload(Idea.tags),
+            selectinload(Idea.sdg_links)))
+
+
+def revisions_of(idea: Idea) -> list[IdeaRevision]:
+    """Previous versions, newest first."""
+    return list(db.session.scalars(
+        db.select(IdeaRevision).where(IdeaRevision.idea_id == idea.id)
+        .options(joinedload(IdeaRevision.editor))
+        .order_by(IdeaRevision.created_at.desc(), IdeaRevision.id.desc())))
+
+
+def visible_communities(user) -> list[Community]:
+    """Communities whose ideas the user may read: the choices of the community filter."""
+    stmt = db.select(Community).order_by(Community.name)
+    if not user.is_manager:
+        stmt = stmt.where(or_(Community.is_private.is_(False),
+                              Community.id.in_(member_community_ids(user))))
+    return list(db.session.scalars(stmt))
+
+
+def communities_for_posting(user) -> list[Community]:
+    """Where the user may post an idea (`can_post_idea`, checked on each row)."""
+    stmt = (db.select(Community).where(Community.archived_at.is_(None), or_(
+        Community.is_private.is_(False), Community.id.in_(member_community_ids(user))))
+        .order_by(Community.name))
+    return [c for c in db.session.scalars(stmt) if can_post_idea(user, c)]
