@@ -115,7 +115,7 @@ def create(idea_id: int):
     db.session.commit()
     if is_htmx():
         return _fragment("comments/_posted.html", idea=idea, comment=comment, parent=parent,
-                         form=comment_form("new", idea.id))
+                         form=comment_form("new", idea.id, formdata=None))
     flash(_("Votre réponse est publiée.") if parent else _("Votre commentaire est publié."),
           "success")
     return redirect(idea_url(idea.id, comment.id))
