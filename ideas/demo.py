@@ -1,15 +1,31 @@
-"""French demo data for a first run: realistic communities, agents, facilitators."""
+"""French demo data for a first run: realistic communities, agents, facilitators, and ideas
+with their comments, supports and follows.
+
+Everything goes through the services (ideas through the importer, which posts them with the
+form's rules), so the demo data is valid data and every counter matches its rows. Running it
+twice creates nothing twice: ideas carry an external reference, and discussions are only added
+to the ideas created by this run."""
 
 import random
 from contextlib import nullcontext
+from datetime import datetime, timedelta
 
 from ideas.accounts import services as accounts
 from ideas.accounts.models import Role, User
+from ideas.comments.services import post_comment
 from ideas.communities import services as communities
-from ideas.communities.models import Community
+from ideas.communities.models import Community, Membership, MembershipStatus
+from ideas.demo_ideas import DEMO_IDEAS
 from ideas.extensions import db
+from ideas.follows.services import follow_community, follow_idea
+from ideas.ideation.import_reading import Record
+from ideas.ideation.importer import import_records
+from ideas.ideation.models import Idea, IdeaStatus
 from ideas.reference.models import Territory, Theme
 from ideas.reference.seed import seed_reference
+from ideas.utils import utcnow
+from ideas.votes.models import Vote
+from ideas.votes.services import cast_vote
 
 DEMO_PASSWORD = "fabrique-demo-2026"  # noqa: S105 - demo data only, printed on purpose
 
@@ -78,7 +94,7 @@ def seed_demo(progress=None, seed: int = 2026) -> list[tuple[str, str]]:
                   for key, email, name, role, code in DEMO_LOGINS}
     ateliers = list(db.session.scalars(db.select(Territory).where(
         Territory.code.like("atelier-%"))))
-    steps = len(FIRST_NAMES) + len(COMMUNITIES)
+    steps = len(FIRST_NAMES) + len(COMMUNITIES) + len(DEMO_IDEAS)
     bar = progress(length=steps, label="Demo data") if progress else nullcontext()
     agents = []
     with bar as tick:
@@ -109,5 +125,94 @@ def seed_demo(progress=None, seed: int = 2026) -> list[tuple[str, str]]:
         private = db.session.scalar(db.select(Community).filter_by(name=COMMUNITIES[-1][0]))
         communities.request_to_join(demo_users["agent"], private,
                                     "Je souhaite partager mes retours d'ateliers Scratch.")
+        _follow_communities([*agents, demo_users["agent"]])
+        _seed_ideas(rng, demo_users, agents, tick)
     db.session.flush()
     return [(key, email) for key, email, *_ in DEMO_LOGINS]
+
+
+# -- Ideas and their discussions
+
+# How many supports an idea gathers, by state: adopted ideas were the popular ones.
+SUPPORTS = {IdeaStatus.ADOPTED: (8, 18), IdeaStatus.SELECTED: (6, 14),
+            IdeaStatus.PILOTING: (6, 14), IdeaStatus.IN_REVIEW: (3, 10),
+            IdeaStatus.SUBMITTED: (0, 7), IdeaStatus.DECLINED: (1, 5)}
+
+
+def _follow_communities(agents: list[User]) -> None:
+    """A fixed pattern (no randomness: a second run must ask for the very same follows)."""
+    names = [name for name, private, *_ in COMMUNITIES if not private]
+    for n, agent in enumerate(agents):
+        for name in (names[n % len(names)], names[(n * 3 + 1) % len(names)]):
+            follow_community(agent, db.session.scalar(db.select(Community).filter_by(name=name)))
+
+
+def _participants(community: Community) -> list[User]:
+    """Who may discuss its ideas: its active members (open communities: anyone, but members
+    are the ones who care)."""
+    return list(db.session.scalars(
+        db.select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.community_id == community.id,
+               Membership.status == MembershipStatus.ACTIVE).order_by(User.id)))
+
+
+def _moments(rng: random.Random, start: datetime, end: datetime, n: int) -> list[datetime]:
+    span = max((end - start).total_seconds(), 60)
+    return sorted(start + timedelta(seconds=rng.uniform(30, span)) for _ in range(n))
+
+
+def _seed_supports(rng, idea: Idea, people: list[User], now: datetime) -> None:
+    low, high = SUPPORTS.get(idea.status, (0, 0))
+    others = [user for user in people if user.id != idea.author_id]
+    voters = rng.sample(others, min(rng.randint(low, high), len(others)))
+    for voter, moment in zip(voters, _moments(rng, idea.created_at, now, len(voters)),
+                             strict=True):
+        cast_vote(voter, idea)
+        db.session.execute(db.update(Vote).where(Vote.idea_id == idea.id,
+                                                 Vote.user_id == voter.id)
+                           .values(created_at=moment))
+        if rng.random() < 0.3:
+            follow_idea(voter, idea)
+
+
+def _seed_comments(rng, idea: Idea, threads, people: list[User], now: datetime) -> None:
+    others = [user for user in people if user.id != idea.author_id] or people
+    count = sum(1 + len(replies) for _text, replies in threads)
+    moments = iter(_moments(rng, idea.created_at, now, count))
+    for text, replies in threads:
+        commenter = rng.choice(others)
+        comment = post_comment(commenter, idea, text)
+        comment.created_at = next(moments)
+        if rng.random() < 0.5:
+            follow_idea(commenter, idea)
+        for n, reply_text in enumerate(replies):
+            # The author answers first; then the thread goes on between colleagues.
+            replier = idea.author if n == 0 and idea.author in people else rng.choice(people)
+            reply = post_comment(replier, idea, reply_text, parent=comment)
+            reply.created_at = next(moments)
+
+
+def _seed_ideas(rng: random.Random, demo_users: dict[str, User], agents: list[User],
+                tick) -> None:
+    now = utcnow()
+    records = []
+    for line, item in enumerate(DEMO_IDEAS, start=1):
+        author = demo_users[item["author"]] if item["author"] else rng.choice(agents)
+        created_at = now - timedelta(days=item["days_ago"], hours=rng.randint(1, 9),
+                                     minutes=rng.randint(0, 59))
+        records.append(Record(line, {
+            "title": item["title"], "body": item["body"],
+            "community": COMMUNITIES[item["community"]][0], "themes": item["themes"],
+            "tags": item["tags"], "sdgs": item["sdgs"], "author_email": author.email,
+            "created_at": created_at.isoformat() + "+00:00", "status": item["status"].value,
+            "external_ref": item["ref"]}))
+    report = import_records(records)
+    if report.errors:  # a mistake in demo_ideas.py: say which, rather than half a demo
+        raise RuntimeError("; ".join(f"demo idea {e.line}: {e.message}" for e in report.errors))
+    items = {item["ref"]: item for item in DEMO_IDEAS}
+    tick and tick.update(report.already_imported)
+    for idea in report.created:
+        people = _participants(idea.community)
+        _seed_comments(rng, idea, items[idea.external_ref]["comments"], people, now)
+        _seed_supports(rng, idea, people, now)
+        tick and tick.update(1)
