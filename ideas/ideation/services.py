@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
 from ideas.accounts.models import User
@@ -77,12 +78,14 @@ def _body(value: str | None) -> str:
     return body
 
 
-def _themes(theme_ids: Iterable[int] | None) -> list[Theme]:
+def _themes(theme_ids: Iterable[int] | None, kept: Iterable[int] = ()) -> list[Theme]:
+    """Active themes; `kept`: those an idea already has, still allowed if an admin retired them."""
     ids = {int(i) for i in theme_ids or []}
     if not ids:
         raise DomainError(_l("Choisissez au moins un thème."), field="theme_ids")
     themes = list(db.session.scalars(
-        db.select(Theme).where(Theme.id.in_(ids), Theme.is_active).order_by(Theme.position)))
+        db.select(Theme).where(Theme.id.in_(ids), or_(Theme.is_active, Theme.id.in_(list(kept))))
+        .order_by(Theme.position)))
     if len(themes) != len(ids):
         raise DomainError(_l("Choisissez les thèmes dans la liste proposée."), field="theme_ids")
     return themes
@@ -117,12 +120,13 @@ def _tag_rows(names: list[str]) -> list[Tag]:
 def _set_content(idea: Idea, *, title, body, theme_ids, sdgs, tags) -> None:
     """Validate everything first, then write: a refusal leaves the idea untouched."""
     title, body = _title(title), _body(body)
-    themes, numbers, tag_names = _themes(theme_ids), _sdgs(sdgs), normalize_tags(tags)
+    kept = [theme.id for theme in idea.themes] if idea.id else []
+    themes, numbers, tag_names = _themes(theme_ids, kept), _sdgs(sdgs), normalize_tags(tags)
     idea.title, idea.body, idea.body_html = title, body, render_markdown(body)
     idea.themes = themes
     idea.tags = _tag_rows(tag_names)
-    kept = {link.sdg: link for link in idea.sdg_links}
-    idea.sdg_links = [kept.get(n) or IdeaSdg(sdg=n) for n in numbers]
+    links = {link.sdg: link for link in idea.sdg_links}
+    idea.sdg_links = [links.get(n) or IdeaSdg(sdg=n) for n in numbers]
 
 
 def post_idea(user: User, community: Community, *, title, body, theme_ids, sdgs=(),
