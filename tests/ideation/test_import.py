@@ -323,3 +323,21 @@ def test_dates_iso_or_french_stored_as_utc(cell, stored):
 def test_bad_or_future_dates_are_refused(app, cell):
     with pytest.raises(ValueError):
         parse_created_at(cell, "Europe/Paris")
+
+
+def test_the_example_file_of_the_readme_imports(run, admin):
+    """docs/examples/ideas-example.csv, against the demo communities and accounts it names."""
+    from pathlib import Path
+
+    factories.CommunityFactory(name="Zéro papier dans nos formations")
+    factories.CommunityFactory(name="Mobilités douces entre Ateliers")
+    factories.UserFactory(email="agent@demo.reseau-canope.fr")
+    factories.UserFactory(email="animatrice@demo.reseau-canope.fr")
+    example = Path(__file__).parents[2] / "docs" / "examples" / "ideas-example.csv"
+
+    result = run(example, "--create-missing")
+
+    assert result.exit_code == 0, result.output
+    assert "3 idées importées" in result.output
+    assert by_ref("boite-86-001").status == IdeaStatus.IN_REVIEW
+    assert by_ref("boite-86-003").community.name == "Atelier 86 – Boîte à idées"
