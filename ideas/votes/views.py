@@ -7,7 +7,6 @@ flipping it back.
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ideas.accounts.views import safe_next_url
@@ -56,7 +55,6 @@ def _set_support(idea_id: int, supported: bool):
         db.session.rollback()
         return render_error(403, error.message)
     db.session.commit()
-    count_text = ngettext("%(num)d soutien", "%(num)d soutiens", idea.vote_count)
     if supported:
         done = _("Vous soutenez cette idée.") if changed else _("Vous soutenez déjà cette idée.")
     else:
@@ -64,7 +62,7 @@ def _set_support(idea_id: int, supported: bool):
                 else _("Vous ne souteniez pas cette idée."))
     if is_htmx():
         response = make_response(render_template(
-            "votes/_support.html", idea=idea, voted=supported, announce=f"{done} {count_text}",
+            "votes/_support.html", idea=idea, voted=supported, announce=done,
             next_url=_next_url(idea)))
         response.vary.add("HX-Request")
         return response
