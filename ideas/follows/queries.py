@@ -1,12 +1,12 @@
 """Read-side queries for follows."""
 
-from sqlalchemy import or_
 from sqlalchemy.orm import joinedload
 
-from ideas.communities.models import Community, Membership, MembershipStatus
+from ideas.communities.models import Community
 from ideas.extensions import db
 from ideas.follows.models import CommunityFollow, IdeaFollow
 from ideas.ideation.models import Idea
+from ideas.ideation.queries import visible_ideas_filter
 
 
 def followed_idea_ids(user, idea_ids) -> set[int]:
@@ -23,24 +23,14 @@ def follows_community(user, community: Community) -> bool:
     return db.session.get(CommunityFollow, (user.id, community.id)) is not None
 
 
-def _readable_community_ids(user):
-    """Subquery: the communities whose content the user may read (`can_read_content` as SQL)."""
-    members_of = db.select(Membership.community_id).where(
-        Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE)
-    return db.select(Community.id).where(or_(Community.is_private.is_(False),
-                                             Community.id.in_(members_of)))
-
-
 def followed_ideas(user) -> list[Idea]:
     """The ideas the user follows and may still see, last followed first, in one query.
     An idea of a private community they left stays followed but is not listed."""
-    stmt = (db.select(Idea).join(IdeaFollow, IdeaFollow.idea_id == Idea.id)
-            .where(IdeaFollow.user_id == user.id)
-            .options(joinedload(Idea.community))
-            .order_by(IdeaFollow.created_at.desc(), Idea.id.desc()))
-    if not user.is_manager:
-        stmt = stmt.where(Idea.community_id.in_(_readable_community_ids(user)))
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(
+        db.select(Idea).join(IdeaFollow, IdeaFollow.idea_id == Idea.id)
+        .where(IdeaFollow.user_id == user.id, visible_ideas_filter(user))
+        .options(joinedload(Idea.community))
+        .order_by(IdeaFollow.created_at.desc(), Idea.id.desc())))
 
 
 def followed_communities(user) -> list[Community]:
@@ -48,5 +38,4 @@ def followed_communities(user) -> list[Community]:
     return list(db.session.scalars(
         db.select(Community).join(CommunityFollow, CommunityFollow.community_id == Community.id)
         .where(CommunityFollow.user_id == user.id)
-        .options(joinedload(Community.territory))
         .order_by(Community.name)))
