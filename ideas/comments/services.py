@@ -51,7 +51,7 @@ def _count(idea_id: int, delta: int) -> None:
         db.session.expire(idea, ["comment_count"])
 
 
-def _check_can_comment(user, idea: Idea) -> None:
+def check_can_comment(user, idea: Idea) -> None:
     """The same rule as `can_comment`, split into reasons the user can act on."""
     if can_comment(user, idea):
         return
@@ -68,24 +68,29 @@ def _check_can_comment(user, idea: Idea) -> None:
     raise CommentRefused(_l("Vous ne pouvez pas commenter cette idée."), 403)
 
 
-def _thread_parent(idea: Idea, parent: Comment | None) -> Comment | None:
-    """Replies are one level deep: answering a reply answers its top-level comment."""
-    if parent is None:
-        return None
+def check_can_reply(user, idea: Idea, parent: Comment) -> None:
+    check_can_comment(user, idea)
     if parent.idea_id != idea.id:
         raise CommentRefused(_l("Le commentaire auquel vous répondez n'existe pas dans cette "
                                 "idée."), 404)
     if parent.is_deleted:
         raise CommentRefused(_l("Ce commentaire a été supprimé : on ne peut plus y répondre."))
-    if parent.parent_id is not None:
-        parent = db.session.get(Comment, parent.parent_id)
+
+
+def _thread_parent(parent: Comment | None) -> Comment | None:
+    """Replies are one level deep: answering a reply answers its top-level comment."""
+    if parent is not None and parent.parent_id is not None:
+        return db.session.get(Comment, parent.parent_id)
     return parent
 
 
 def post_comment(user, idea: Idea, body: str, parent: Comment | None = None) -> Comment:
-    _check_can_comment(user, idea)
+    if parent is None:
+        check_can_comment(user, idea)
+    else:
+        check_can_reply(user, idea, parent)
     text = clean_body(body)
-    parent = _thread_parent(idea, parent)
+    parent = _thread_parent(parent)
     comment = Comment(idea_id=idea.id, author_id=user.id, author=user,
                       parent_id=parent.id if parent else None,
                       body=text, body_html=render_markdown(text), created_at=utcnow())

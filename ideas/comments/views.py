@@ -15,7 +15,6 @@ from ideas.authz import require
 from ideas.comments import queries, services
 from ideas.comments.forms import comment_form
 from ideas.comments.models import Comment
-from ideas.comments.permissions import can_comment
 from ideas.errors import DomainError, render_error
 from ideas.extensions import db
 from ideas.htmx import is_htmx, make_response
@@ -128,9 +127,10 @@ def reply(comment_id: int):
     top_id = comment.parent_id or comment.id
     if is_htmx() and request.args.get("annuler"):
         return _fragment("comments/_reply_slot.html", top_id=top_id)
-    require(can_comment, idea)
-    if comment.is_deleted:
-        abort(409)
+    try:
+        services.check_can_reply(current_user, idea, comment)
+    except services.CommentRefused as error:
+        return render_error(error.status, str(error.message))
     form = comment_form("reply", top_id, data={"parent_id": comment.id})
     if is_htmx():
         return _fragment("comments/_reply_form.html", form=form, idea=idea, parent=comment)

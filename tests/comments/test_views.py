@@ -380,3 +380,20 @@ def test_hostile_text_is_inert_in_pages(agent_client, other_agent, idea, payload
     invalid = agent_client.post(_url(idea), {"body": payload + "x" * COMMENT_MAX})
     assert invalid.status_code == 422
     assert active_html(invalid.text, allowed_tags=PAGE_TAGS) == []
+
+
+def test_reply_form_refusals_say_why(agent_client, agent, open_community):
+    idea = IdeaFactory(community=open_community)
+    deleted = _comment(agent, idea, "Bientôt supprimé")
+    services.delete_comment(agent, deleted)
+    db.session.commit()
+    response = agent_client.get(f"/commentaires/{deleted.id}/repondre",
+                                headers={"HX-Request": "true"})
+    assert response.status_code == 409
+    assert "on ne peut plus y répondre" in text(response)
+    live = _comment(agent, idea, "Encore là")
+    idea.status = IdeaStatus.WITHDRAWN
+    db.session.commit()
+    response = agent_client.get(f"/commentaires/{live.id}/repondre")
+    assert response.status_code == 409
+    assert "elle n'accepte plus de commentaires" in text(response)
