@@ -24,6 +24,26 @@
     region.querySelector("p").textContent = text;
   });
 
+  // A swap that replaces the focused control (the join button replaced by the membership box)
+  // would drop keyboard and screen reader users back at the top of the page: put focus on the
+  // new content's message, else its first control. Content with [autofocus] is left to htmx.
+  var swappedFocus = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    swappedFocus = target && target.contains(document.activeElement) ? target.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    var box = swappedFocus && document.getElementById(swappedFocus);
+    swappedFocus = null;
+    if (!box || (document.activeElement && document.activeElement !== document.body)) { return; }
+    var next = box.querySelector('[role="alert"], [role="status"]') ||
+      box.querySelector('button, [href], input:not([type="hidden"]), select, textarea') || box;
+    if (!next.matches('button, [href], input, select, textarea, [tabindex]')) {
+      next.setAttribute("tabindex", "-1");
+    }
+    next.focus();
+  });
+
   // Clear a previous htmx error once a later request succeeds.
   document.addEventListener("htmx:afterRequest", function (event) {
     var region = document.getElementById("htmx-alerts");
