@@ -31,7 +31,7 @@ def create_app(config_name: str = "development", **overrides) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from ideas import i18n, models  # noqa: F401 - registers every table on the metadata
+    from ideas import i18n, models, search  # noqa: F401 - models registers every table
     from ideas.accounts.sessions import load_user
     from ideas.extensions import babel, csrf, db, htmx, login_manager, migrate
 
@@ -47,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = i18n.LOGIN_REQUIRED_MESSAGE
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    search.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -9,6 +9,7 @@ from tests.browser.axe import check_accessibility
     ("login", "/connexion"),
     ("signup", "/inscription"),
     ("accessibility-statement", "/accessibilite"),
+    ("forgot-password", "/mot-de-passe/oubli"),
 ])
 def test_anonymous_pages_have_no_serious_violation(page, name, path):
     assert page.goto(path).ok
@@ -23,7 +24,9 @@ def test_signed_in_pages_have_no_serious_violation(agent_page, world):
         ("community-open", f"/communautes/{world.open_slug}"),
         ("community-private-member", f"/communautes/{world.private_slug}"),
         ("my-communities", "/communautes/miennes"),
+        ("members", f"/communautes/{world.private_slug}/membres"),
         ("profile", "/profil"),
+        ("change-password", "/profil/mot-de-passe"),
     ]
     for name, path in pages:
         assert page.goto(path).ok, path
@@ -36,3 +39,18 @@ def test_form_errors_have_no_serious_violation(page):
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_selector(".fr-alert--error")
     check_accessibility(page, "login-errors")
+
+
+def test_not_found_page_has_no_serious_violation(agent_page):
+    assert agent_page.goto("/communautes/cette-communaute-n-existe-pas").status == 404
+    check_accessibility(agent_page, "not-found")
+
+
+def test_the_check_fails_on_a_real_violation(page):
+    """The helper is not a rubber stamp: a field stripped of its label is reported."""
+    page.goto("/connexion")
+    page.evaluate("() => document.querySelector('label[for=email]').remove()")
+    with pytest.raises(AssertionError) as failure:
+        check_accessibility(page, "broken-login", save=False)
+    assert "label" in str(failure.value)
+    assert 'id="email"' in str(failure.value)  # the offending node's HTML is shown

@@ -6,6 +6,8 @@ import re
 from babel.support import Translations
 from playwright.sync_api import expect
 
+from tests.browser.axe import check_accessibility
+
 NEWCOMER = {"email": "Nouvelle.Agente@reseau-canope.fr", "name": "Nouvelle Agente",
             "territory": "Atelier Canopé 35 – Ille-et-Vilaine",
             "password": "une phrase de passe assez longue"}
@@ -76,6 +78,7 @@ def test_newcomer_signs_up_joins_a_community_and_switches_to_english(page, world
     if my_communities != "Mes communautés":  # the English catalog may still be in progress
         expect(page.get_by_role("heading", level=1)).to_have_text(my_communities)
         expect(nav.get_by_role("link", name=my_communities)).to_be_visible()
+    check_accessibility(page, "my-communities-en")
 
     # The choice is saved on the profile: it survives logging out and in again.
     page.context.clear_cookies()

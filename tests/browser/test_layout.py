@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
 
-PHONE = {"width": 375, "height": 740}
+PHONE = {"width": 320, "height": 640}  # WCAG 1.4.10: reflow at 320 CSS pixels
 
 
 def assert_no_horizontal_scroll(page) -> None:
@@ -38,11 +38,11 @@ def test_phone_layout_opens_the_menu(agent_page, world):
     nav = page.locator("#navigation-principale")
     expect(nav).to_be_hidden()  # folded into the DSFR menu button
     assert_no_horizontal_scroll(page)
-    page.screenshot(path=str(ARTIFACTS / "community-375.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "community-320.png"), full_page=True)
     page.get_by_role("button", name="Menu").click()
     expect(nav).to_be_visible()
     expect(nav.get_by_role("link", name="Mes communautés")).to_be_visible()
-    page.screenshot(path=str(ARTIFACTS / "menu-375.png"))
+    page.screenshot(path=str(ARTIFACTS / "menu-320.png"))
 
 
 @pytest.mark.parametrize(("name", "path"), [("login", "/connexion"), ("signup", "/inscription")])
