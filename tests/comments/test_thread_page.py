@@ -46,9 +46,8 @@ def test_thread_order_replies_placeholder_and_edited_mark(make_client, agent, ot
     thread = _thread_html(make_client(agent).get(f"/idees/{idea.id}"))
     # Oldest first, each reply right after its parent, inside the parent's reply list.
     assert _article_ids(thread)[:3] == [first.id, reply.id, second.id]
-    replies_of_first = thread[thread.index(f'id="reponses-{first.id}"'):]
-    assert replies_of_first.index(f'id="commentaire-{reply.id}"') < replies_of_first.index(
-        "</ol>")
+    assert thread.index(f'id="reponses-{first.id}"') < thread.index(
+        f'id="commentaire-{reply.id}"') < thread.index(f'id="commentaire-{second.id}"')
     assert "4 commentaires" in thread
     # The deleted comment: a placeholder, its text gone, its reply kept.
     assert "Commentaire supprimé" in thread and "Texte retiré ensuite" not in thread
