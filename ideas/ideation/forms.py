@@ -4,7 +4,7 @@ errors show beside their field; the services check the rules again (themes, SDGs
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ideas.forms import BaseForm
@@ -27,6 +27,18 @@ class CheckboxesField(SelectMultipleField):
                          invalid_value_message=INVALID_CHOICE, **kwargs)
 
 
+class AtLeastOne:
+    """Like InputRequired for a group of checkboxes, without the `required` flag: rendered on each
+    box, it would tell browsers and screen readers that every box must be ticked."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not field.data and not field.errors:
+            raise StopValidation(self.message)
+
+
 class IdeaForm(BaseForm):
     title = StringField(_l("Titre"), [
         InputRequired(_l("Donnez un titre à votre idée.")),
@@ -40,8 +52,8 @@ class IdeaForm(BaseForm):
         Length(max=BODY_MAX, message=_l("La description ne doit pas dépasser 20 000 caractères."))],
         description=_l("Le constat, la proposition, ce qu'elle changerait. Mise en forme Markdown "
                        ": **gras**, *italique*, listes, liens, citations."))
-    theme_ids = CheckboxesField(_l("Thèmes"), [InputRequired(_l("Choisissez au moins un thème."))],
-                                description=_l("Un ou plusieurs."))
+    theme_ids = CheckboxesField(_l("Thèmes"), [AtLeastOne(_l("Choisissez au moins un thème."))],
+                                description=_l("Obligatoire : un ou plusieurs."))
     sdgs = CheckboxesField(_l("Objectifs de développement durable (ODD)"),
                            description=_l("Facultatif : les objectifs auxquels l'idée contribue."))
     tags = StringField(_l("Mots-clés"), [Length(max=TAGS_MAX * (TAG_MAX_LENGTH + 2))],
