@@ -92,6 +92,13 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite's lower() folds ASCII only: "Énergie" stayed "Énergie", so searches and the
+        # case-insensitive name checks missed accented capitals that PostgreSQL folds.
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+
+
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 @event.listens_for(Engine, "savepoint")
