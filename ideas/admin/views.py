@@ -15,6 +15,7 @@ from ideas.errors import DomainError
 from ideas.extensions import db
 from ideas.forms import EMAIL_VALIDATORS, BaseForm
 from ideas.mail import send_email
+from ideas.pagination import paginate
 from ideas.params import choice_arg, page_arg
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -49,9 +50,10 @@ def users():
     status = choice_arg("status", STATUSES)
     stmt = db.select(User).options(selectinload(User.territory)).order_by(User.display_name)
     if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(db.or_(User.email.like(like),
-                                 db.func.lower(User.display_name).like(like)))
+        q_lower = q.lower()  # emails are stored lower-cased
+        stmt = stmt.where(db.or_(User.email.contains(q_lower, autoescape=True),
+                                 db.func.lower(User.display_name).contains(
+                                     q_lower, autoescape=True)))
     if role:
         stmt = stmt.where(User.role == role)
     if status == "active":
@@ -60,7 +62,7 @@ def users():
         stmt = stmt.where(User.is_active.is_(False))
     elif status == "invited":
         stmt = stmt.where(User.password_hash.is_(None))
-    pagination = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
+    pagination = paginate(stmt, page_arg(), 50)
     return render_template("admin/users.html", pagination=pagination, q=q, role=role,
                            status=status, role_labels=ROLE_LABELS,
                            invite_form=PlatformInviteForm())

@@ -13,6 +13,7 @@ from ideas.communities.models import (
     community_themes,
 )
 from ideas.extensions import db
+from ideas.pagination import paginate
 
 VISIBILITIES = ("open", "private")
 
@@ -41,9 +42,11 @@ def search_communities(filters: CommunityFilters, page: int, per_page: int):
     else:
         stmt = stmt.where(Community.archived_at.is_(None))
     if filters.q:
-        like = f"%{filters.q.lower()}%"
-        stmt = stmt.where(db.or_(db.func.lower(Community.name).like(like),
-                                 db.func.lower(Community.description).like(like)))
+        # autoescape: a typed % or _ is searched for, not a LIKE wildcard
+        q = filters.q.lower()
+        stmt = stmt.where(db.or_(db.func.lower(Community.name).contains(q, autoescape=True),
+                                 db.func.lower(Community.description).contains(
+                                     q, autoescape=True)))
     if filters.theme:
         stmt = stmt.where(Community.id.in_(db.select(community_themes.c.community_id).where(
             community_themes.c.theme_id == filters.theme)))
@@ -52,7 +55,7 @@ def search_communities(filters: CommunityFilters, page: int, per_page: int):
     if filters.visibility in VISIBILITIES:
         stmt = stmt.where(Community.is_private.is_(filters.visibility == "private"))
     stmt = _with_details(stmt.order_by(Community.member_count.desc(), Community.name))
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return paginate(stmt, page, per_page)
 
 
 def communities_of(user: User, include_pending: bool = False) -> list[Community]:
@@ -78,8 +81,8 @@ def members_page(community: Community, page: int, per_page: int, q: str = ""):
         .options(selectinload(Membership.user).selectinload(User.territory))
         .order_by(Membership.role, User.display_name))  # facilitators first
     if q:
-        stmt = stmt.where(db.func.lower(User.display_name).like(f"%{q.lower()}%"))
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+        stmt = stmt.where(db.func.lower(User.display_name).contains(q.lower(), autoescape=True))
+    return paginate(stmt, page, per_page)
 
 
 def pending_requests(community: Community) -> list[Membership]:
