@@ -98,7 +98,14 @@
     }
   }
 
+  function foldOnPhones() {
+    if (!window.matchMedia || !window.matchMedia("(max-width: 47.98em)").matches) { return; }
+    Array.prototype.forEach.call(document.querySelectorAll("details[data-fold-on-phones]"),
+      function (details) { details.open = false; });
+  }
+
   function init() {
+    foldOnPhones();
     var store = storage();
     if (!store) { return; }
     // After a successful post or edit the idea page says which draft is done with.
