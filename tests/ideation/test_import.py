@@ -3,6 +3,7 @@ imported, each reported with its line), re-import (nothing duplicated), --create
 --dry-run. Through the real command (app.test_cli_runner) on the real database."""
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -327,8 +328,6 @@ def test_bad_or_future_dates_are_refused(app, cell):
 
 def test_the_example_file_of_the_readme_imports(run, admin):
     """docs/examples/ideas-example.csv, against the demo communities and accounts it names."""
-    from pathlib import Path
-
     factories.CommunityFactory(name="Zéro papier dans nos formations")
     factories.CommunityFactory(name="Mobilités douces entre Ateliers")
     factories.UserFactory(email="agent@demo.reseau-canope.fr")
