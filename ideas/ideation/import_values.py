@@ -4,27 +4,18 @@ Pure functions (no database): each returns the parsed value or raises ValueError
 translated reason, so the importer can report every problem of a row at once."""
 
 import re
-import unicodedata
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
 from ideas.ideation.models import SDG_NUMBERS, IdeaStatus
-from ideas.utils import clean_line, utcnow
+from ideas.utils import clean_line, fold, parse_day_and_time, utcnow
 
 _LIST_SEPARATORS = re.compile(r"[|,]")
-_FRENCH_DATE = re.compile(
-    r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T]+(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?$")
 _SDG = re.compile(r"^(?:odd|sdg)?\s*(\d{1,2})$")
 # A date alone is placed at noon, local time: the same calendar day in Paris and in UTC.
 _DATE_ONLY_TIME = time(12, 0)
-
-
-def fold(value: str) -> str:
-    """A comparison key: no accents, no case, punctuation and spaces folded to one space."""
-    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", ascii_text.lower()).split())
 
 
 def split_list(value) -> list[str]:
@@ -71,17 +62,11 @@ def _to_utc(moment: datetime, zone: ZoneInfo) -> datetime:
 
 
 def _parse_moment(text: str, zone: ZoneInfo) -> datetime:
-    french = _FRENCH_DATE.match(text)
-    if french:
-        day, month, year, hour, minute, second = french.groups()
-        moment_date = date(int(year), int(month), int(day))
-        if hour is None:
-            return _to_utc(datetime.combine(moment_date, _DATE_ONLY_TIME), zone)
-        return _to_utc(datetime.combine(moment_date, time(int(hour), int(minute),
-                                                          int(second or 0))), zone)
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return _to_utc(datetime.combine(date.fromisoformat(text), _DATE_ONLY_TIME), zone)
-    return _to_utc(datetime.fromisoformat(text.replace("z", "Z")), zone)
+    try:
+        day, moment_time = parse_day_and_time(text)
+    except ValueError:  # not a French date nor a bare ISO day: a full ISO 8601 moment?
+        return _to_utc(datetime.fromisoformat(text.replace("z", "Z")), zone)
+    return _to_utc(datetime.combine(day, moment_time or _DATE_ONLY_TIME), zone)
 
 
 def parse_created_at(value: str, timezone: str, now: datetime | None = None) -> datetime | None:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from ideas.errors import DomainError
 from ideas.extensions import db
 from ideas.follows.models import IdeaFollow
+from ideas.ideation.labels import status_label
 from ideas.ideation.models import Idea, IdeaStatus
 from ideas.markdown import render_markdown
 from ideas.offer.models import Service, service_ideas
@@ -136,7 +137,3 @@ def history(idea: Idea) -> list[StatusChange]:
                                                             StatusChange.id)))
 
 
-def status_label(status: IdeaStatus) -> str:
-    from ideas.workflow.labels import STATUS_LABELS
-
-    return str(STATUS_LABELS[status])
