@@ -92,6 +92,9 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    # Read, so that check_production can refuse it: `flask run` would otherwise turn the
+    # debugger on from FLASK_DEBUG after create_app, past every check.
+    DEBUG = _env_bool("FLASK_DEBUG")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
