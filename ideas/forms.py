@@ -3,12 +3,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import SelectField
+from wtforms import Field, SelectField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
-from wtforms.widgets import html_params
+from wtforms.widgets import TextInput, html_params
 
 from ideas.extensions import db
 from ideas.reference.models import Territory, TerritoryKind
+from ideas.utils import parse_date
 
 EMAIL_VALIDATORS = [
     InputRequired(_l("Indiquez votre adresse électronique.")),
@@ -61,6 +62,28 @@ class TerritoryField(SelectField):
         # ValidationError, not ValueError: WTForms 3.2+ lets any other exception escape (500).
         if self.data is not None and db.session.get(Territory, self.data) is None:
             raise ValidationError(_l("Choisissez un territoire dans la liste."))
+
+
+class DayField(Field):
+    """A calendar day typed as JJ/MM/AAAA or AAAA-MM-JJ (ideas.utils.parse_date, the rule the
+    import files follow too). What was typed is shown again when it is wrong."""
+
+    widget = TextInput()
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime("%d/%m/%Y") if self.data else ""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        try:
+            self.data = parse_date(valuelist[0])
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Date invalide : « %(value)s » (attendu : JJ/MM/AAAA ou "
+                                "AAAA-MM-JJ).", value=valuelist[0].strip()[:40])) from None
 
 
 class BaseForm(FlaskForm):

@@ -11,7 +11,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from ideas.utils import fold
 
@@ -164,3 +166,14 @@ def read_data(data: bytes, name: str, columns: Columns) -> ReadResult:
 def read_file(path: str | Path, columns: Columns) -> ReadResult:
     path = Path(path)
     return read_data(path.read_bytes(), path.name, columns)
+
+
+def error_lines(errors: list[RowError]) -> list[str]:
+    """The report of a refused file, as the command line prints it and the upload page shows
+    it: each problem as "Ligne N : reason", then how many lines to fix."""
+    lines = [_("Ligne %(line)d : %(reason)s", line=error.line, reason=error.message)
+             for error in errors]
+    bad_lines = len({error.line for error in errors})
+    lines.append(ngettext("Rien n'a été importé : %(num)d ligne est à corriger.",
+                          "Rien n'a été importé : %(num)d lignes sont à corriger.", bad_lines))
+    return lines

@@ -31,6 +31,7 @@ from ideas.ideation.permissions import can_edit_idea, can_post_idea, can_withdra
 from ideas.markdown import render_markdown
 from ideas.reference.models import Theme
 from ideas.utils import clean_line, utcnow
+from ideas.workflow.services import move_idea
 
 TAGS_MAX, TAG_MAX_LENGTH = 10, 40
 _SPACES = re.compile(r"\s+")
@@ -166,8 +167,7 @@ def edit_idea(user: User, idea: Idea, *, title, body, theme_ids, sdgs=(), tags="
 
 
 def withdraw_idea(user: User, idea: Idea) -> None:
+    """The author withdraws: a move of the workflow like any other, so it is in the history."""
     if not can_withdraw_idea(user, idea):
         raise DomainError(_l("Cette idée ne peut plus être retirée."))
-    now = utcnow()
-    idea.status, idea.withdrawn_at, idea.status_changed_at = IdeaStatus.WITHDRAWN, now, now
-    db.session.flush()
+    move_idea(user, idea, IdeaStatus.WITHDRAWN, expected=idea.status)

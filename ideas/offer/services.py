@@ -52,6 +52,12 @@ def _apply(service: Service, *, name: str, description: str = "", type: ServiceT
         service.retired_at = None
 
 
+def check_service(**fields) -> None:
+    """Raise the DomainError `create_service` would, writing nothing: an import checks every
+    row before it writes any."""
+    _apply(Service(), **fields)
+
+
 def create_service(user, **fields) -> Service:
     service = Service(created_by_id=getattr(user, "id", None))
     _apply(service, **fields)

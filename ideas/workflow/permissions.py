@@ -26,6 +26,13 @@ def allowed_targets(user, idea: Idea) -> list:
     return targets_for(idea.status, actor_roles(user, idea))
 
 
+def is_reviewer(user, idea: Idea) -> bool:
+    """A facilitator of its community or management: whoever may ever move this idea, whatever
+    its state now (the author's withdrawal aside)."""
+    return can_view_idea(user, idea) and bool(
+        actor_roles(user, idea) & {Actor.FACILITATOR, Actor.MANAGER})
+
+
 def can_move_idea(user, idea: Idea) -> bool:
     """Show the workflow form: some move other than the author's withdrawal is possible."""
     return any(actor_roles(user, idea) & {Actor.FACILITATOR, Actor.MANAGER}) and bool(
