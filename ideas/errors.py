@@ -46,6 +46,7 @@ MESSAGES = {
     500: _l("Une erreur inattendue s'est produite. L'équipe technique a été prévenue."),
     503: _l("Le service est momentanément indisponible. Réessayez dans quelques instants."),
 }
+KEPT_HEADERS = {"Allow", "Retry-After", "WWW-Authenticate"}
 CSRF_MESSAGE = _l(
     "Votre session a expiré ou le formulaire n'est plus valide. Rechargez la page et réessayez."
 )
@@ -91,7 +92,12 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        return render_error(error.code or 500)
+        response = render_error(error.code or 500)
+        # Headers the client acts on (405's Allow, 429's and 503's Retry-After) survive our page.
+        for name, value in error.get_headers():
+            if name in KEPT_HEADERS:
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
