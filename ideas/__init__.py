@@ -59,11 +59,12 @@ def register_blueprints(app: Flask) -> None:
     from ideas.ideation.views import blueprint as ideation
     from ideas.main import blueprint as main
     from ideas.offer.views import blueprint as offer
+    from ideas.research.views import blueprint as research
     from ideas.votes.views import blueprint as votes
     from ideas.workflow.views import blueprint as workflow
 
     for blueprint in (main, accounts, communities, ideation, votes, comments, follows, admin,
-                      workflow, offer):
+                      workflow, offer, research):
         app.register_blueprint(blueprint)
 
 

@@ -1,4 +1,5 @@
-"""Command-line tools: `flask --app wsgi create-user|seed-reference|seed-demo|import-ideas`."""
+"""Command-line tools: `flask --app wsgi create-user|seed-reference|seed-demo|import-ideas|
+import-services`."""
 
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from ideas.accounts import services as accounts
 from ideas.accounts.models import Role
 from ideas.errors import DomainError
 from ideas.extensions import db
+from ideas.import_files import error_lines
+from ideas.offer.cli import import_services_command
 
 
 def register(app: Flask) -> None:
@@ -18,6 +21,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_reference_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(import_ideas_command)
+    app.cli.add_command(import_services_command)
 
 
 @click.command("create-user")
@@ -87,13 +91,8 @@ def import_ideas_command(file: Path, create_missing: bool, dry_run: bool) -> Non
                      columns=", ".join(report.ignored_columns)), err=True)
     if report.errors:
         db.session.rollback()
-        for error in report.errors:
-            click.echo(_("Ligne %(line)d : %(reason)s", line=error.line, reason=error.message),
-                       err=True)
-        bad_lines = len({error.line for error in report.errors})
-        click.echo(ngettext("Rien n'a été importé : %(num)d ligne est à corriger.",
-                            "Rien n'a été importé : %(num)d lignes sont à corriger.",
-                            bad_lines), err=True)
+        for line in error_lines(report.errors):
+            click.echo(line, err=True)
         raise SystemExit(1)
     # Read before the transaction ends: a rollback (--dry-run) leaves these rows detached.
     created = [_("Communauté créée : %(name)s", name=c.name) for c in report.new_communities]

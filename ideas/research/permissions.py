@@ -11,3 +11,8 @@ def can_record_intervention(user, community: Community) -> bool:
 
 def can_view_interventions(user, community: Community) -> bool:
     return can_read_content(user, community)
+
+
+def can_manage_interventions(user) -> bool:
+    """Management keeps the record: the list of every community's interventions, edit, delete."""
+    return is_signed_in(user) and user.is_manager
