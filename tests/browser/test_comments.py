@@ -175,3 +175,14 @@ def test_thread_with_open_forms_has_no_serious_violation(agent_page, idea_id):
     expect(thread.get_by_role("textbox", name=re.compile("^Votre commentaire modifié"))
            ).to_be_visible()
     check_accessibility(page, "idea-comments-open-forms")
+
+
+def test_double_click_posts_one_comment(agent_page, idea_id):
+    page = agent_page
+    page.goto(f"/idees/{idea_id}")
+    thread = page.locator("#commentaires")
+    thread.get_by_role("textbox", name=re.compile("^Votre commentaire")).fill("Une seule fois")
+    thread.get_by_role("button", name="Publier le commentaire").dblclick()
+    expect(thread.locator("#commentaires-nombre")).to_have_text("1 commentaire")
+    page.reload()
+    expect(thread.locator("#commentaires-liste article")).to_have_count(1)
