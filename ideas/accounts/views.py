@@ -93,6 +93,11 @@ def login():
 @blueprint.post("/deconnexion")
 @login_required
 def logout():
+    # Sessions are signed cookies: only a new session token makes a copy of this one (or of
+    # its remember-me cookie) worthless after logout (ASVS 3.3.1). It also ends the agent's
+    # sessions on other devices: there is no server-side record to end this one alone.
+    current_user.rotate_session_token()
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("Vous êtes déconnecté."), "info")
