@@ -72,8 +72,9 @@ def users():
 def user(user_id: int):
     target = _user(user_id)
     form = RoleForm(role=target.role.value)
-    if form.validate_on_submit():
+    if request.method == "POST":  # the right first: one's own role is 403 whatever is posted
         require(can_change_role, target)
+    if form.validate_on_submit():
         accounts.set_role(target, Role(form.role.data))
         db.session.commit()
         flash(_("Le rôle de %(name)s est maintenant : %(role)s.", name=target.display_name,
