@@ -11,6 +11,7 @@ The world each request runs against (`world` below):
   join `{private}`; `{user}`: that member's user id (a target for the admin pages);
 - `{private_idea}`: an idea by the member in `{private}`; `{comment}`: the member's comment
   on it;
+- `{service}`: a service of the offer; `{intervention}`: a research intervention in `{private}`;
 - `{token}`: a forged token (invitation, password reset).
 POST requests carry a valid CSRF token and no other field, so a refusal for want of data is
 422 and a refusal for want of rights is 403/404: the two never mix.
@@ -19,12 +20,15 @@ Statuses: LOGIN = 302 to the login page; 302 = any other redirect.
 """
 
 import functools
+from datetime import date
 from typing import NamedTuple
 
 import pytest
 
 from ideas.comments.models import Comment
 from ideas.communities.models import MembershipStatus
+from ideas.offer.models import Service, ServiceType
+from ideas.research.models import InterventionFormat, ResearchIntervention
 from tests.factories import CommunityFactory, IdeaFactory, MembershipFactory, UserFactory
 from tests.helpers import location
 
@@ -128,6 +132,33 @@ ROWS = [
     # -- workflow
     R("workflow.move",                "GET",  "/idees/{private_idea}/statut",           LOGIN, 404, 200, 200, 200),
     R("workflow.move",                "POST", "/idees/{private_idea}/statut",           LOGIN, 404, 422, 422, 422),
+    # -- offer (catalogue of services: every agent reads, management writes)
+    R("offer.index",                  "GET",  "/services/",                             LOGIN, 200, 200, 200, 200),
+    R("offer.show",                   "GET",  "/services/{service}",                    LOGIN, 200, 200, 200, 200),
+    R("offer.create",                 "GET",  "/services/nouveau",                      LOGIN, 403, 403, 200, 200),
+    R("offer.create",                 "POST", "/services/nouveau",                      LOGIN, 403, 403, 422, 422),
+    R("offer.edit",                   "GET",  "/services/{service}/modifier",           LOGIN, 403, 403, 200, 200),
+    R("offer.edit",                   "POST", "/services/{service}/modifier",           LOGIN, 403, 403, 422, 422),
+    R("offer.retire",                 "POST", "/services/{service}/retirer",            LOGIN, 403, 403, 302, 302),
+    R("offer.import_services",        "GET",  "/services/import",                       LOGIN, 403, 403, 200, 200),
+    R("offer.import_services",        "POST", "/services/import",                       LOGIN, 403, 403, 422, 422),
+    # -- research interventions ({intervention} is in {private})
+    R("research.create",              "GET",  "/communautes/{private}/interventions/nouvelle", LOGIN, 404, 200, 200, 200),
+    R("research.create",              "POST", "/communautes/{private}/interventions/nouvelle", LOGIN, 404, 422, 422, 422),
+    R("research.index",               "GET",  "/interventions",                         LOGIN, 403, 403, 200, 200),
+    R("research.edit",                "GET",  "/interventions/{intervention}/modifier", LOGIN, 403, 403, 200, 200),
+    R("research.edit",                "POST", "/interventions/{intervention}/modifier", LOGIN, 403, 403, 422, 422),
+    R("research.delete",              "POST", "/interventions/{intervention}/supprimer", LOGIN, 403, 403, 302, 302),
+    # -- offer (services)
+    R("offer.index",                  "GET",  "/services/",                             LOGIN, 200, 200, 200, 200),
+    R("offer.show",                   "GET",  "/services/{service}",                    LOGIN, 200, 200, 200, 200),
+    R("offer.create",                 "GET",  "/services/nouveau",                      LOGIN, 403, 403, 200, 200),
+    R("offer.create",                 "POST", "/services/nouveau",                      LOGIN, 403, 403, 422, 422),
+    R("offer.edit",                   "GET",  "/services/{service}/modifier",           LOGIN, 403, 403, 200, 200),
+    R("offer.edit",                   "POST", "/services/{service}/modifier",           LOGIN, 403, 403, 422, 422),
+    R("offer.retire",                 "POST", "/services/{service}/retirer",            LOGIN, 403, 403, 302, 302),
+    R("offer.import_services",        "GET",  "/services/import",                       LOGIN, 403, 403, 200, 200),
+    R("offer.import_services",        "POST", "/services/import",                       LOGIN, 403, 403, 422, 422),
 ]  # fmt: skip
 
 
@@ -143,12 +174,18 @@ def build_world(db, with_ideas: bool = True) -> dict:
     MembershipFactory(user=member.user, community=private_community)
     request = MembershipFactory(community=private_community, user=person(),
                                 status=MembershipStatus.PENDING)
+    service = Service(name="Service de l'offre", type=ServiceType.TRAINING)
+    intervention = ResearchIntervention(
+        community_id=private_community.id, researcher="Chercheuse", institution="Université",
+        held_on=date(2025, 3, 14), format=InterventionFormat.TALK, topic="Sujet")
+    db.session.add_all([service, intervention])
+    db.session.commit()
     world = {
         "users": {"agent": person(), "facilitator": facilitator,
                   "manager": person(role="manager"), "admin": person(role="admin")},
         "open": open_community.slug, "private": private_community.slug,
         "member": member.id, "request": request.id, "user": member.user_id,
-        "token": "jeton-forge",
+        "service": service.id, "intervention": intervention.id, "token": "jeton-forge",
     }
     if with_ideas:  # the slowest part (the search index follows each idea): only when used
         private_idea = IdeaFactory(community=private_community, author=member.user)

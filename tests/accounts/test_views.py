@@ -115,6 +115,16 @@ def test_login_and_logout(client, agent):
     assert redirects_to_login(client.get("/"))
 
 
+def test_a_copied_cookie_is_worthless_after_logout(client, agent, make_client):
+    client.post("/connexion", {"email": agent.email, "password": PASSWORD, "remember": "y"})
+    copied = {name: client.raw.get_cookie(name).value for name in ("session", "remember_token")}
+    client.logout()
+    thief = make_client()
+    for name, value in copied.items():
+        thief.raw.set_cookie(name, value)
+    assert redirects_to_login(thief.get("/"))
+
+
 def test_unknown_email_and_wrong_password_get_the_same_message(client, agent):
     unknown = client.post("/connexion", {"email": "personne@reseau-canope.fr",
                                          "password": PASSWORD})

@@ -95,6 +95,7 @@ def test_unknown_role_is_refused(admin_client, db, agent):
 
 def test_admin_cannot_change_own_role_or_deactivate_self(admin_client, db, admin):
     assert admin_client.post(f"/admin/agents/{admin.id}", {"role": "agent"}).status_code == 403
+    assert admin_client.post(f"/admin/agents/{admin.id}", {"role": "x"}).status_code == 403
     assert admin_client.post(f"/admin/agents/{admin.id}/desactiver").status_code == 403
     assert db_role(admin) == Role.ADMIN
     assert db.session.scalar(db.select(User.is_active).where(User.id == admin.id))
