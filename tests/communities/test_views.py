@@ -249,6 +249,18 @@ def test_manager_appoints_and_relieves_a_facilitator(client, db, manager, open_c
     assert_count_exact(db, open_community, 1)
 
 
+def test_my_communities_mark_only_what_i_animate(client, admin, facilitator, open_community,
+                                                 private_community):
+    MembershipFactory(user=admin, community=open_community)
+    client.login(admin)
+    page = text(client.get("/communautes/miennes"))
+    assert _card(open_community.name) in page and ">Animation</p>" not in page
+    client.logout()
+    client.login(facilitator)
+    page = text(client.get("/communautes/miennes"))
+    assert page.count(">Animation</p>") == 2
+
+
 # -- Create, edit, archive
 
 def test_agent_cannot_create_edit_or_archive(client, agent, open_community):
