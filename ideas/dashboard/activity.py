@@ -1,0 +1,141 @@
+"""Activity over a period, by SQL aggregation: the funnel of the workflow, the time from posting
+to adoption, and the vitality of each community (DOMAIN.md, "Indicators").
+
+Datetimes are stored in naive UTC; a period is made of Paris days (`periods.utc_bounds`)."""
+
+import math
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, distinct, func, literal, or_, select, union_all
+
+from ideas.comments.models import Comment
+from ideas.communities.models import Community
+from ideas.dashboard.indicators import Period
+from ideas.dashboard.periods import utc_bounds
+from ideas.extensions import db
+from ideas.ideation.models import Idea, IdeaStatus
+from ideas.votes.models import Vote
+from ideas.workflow.models import StatusChange
+from ideas.workflow.transitions import FUNNEL
+
+SECONDS_PER_DAY = 86_400
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    status: IdeaStatus
+    count: int
+    previous: int | None  # the stage before (None for the first)
+
+    @property
+    def conversion(self) -> float | None:
+        """Share of the previous stage; None when there is nothing to compare with."""
+        if self.previous is None or not self.previous:
+            return None
+        return self.count / self.previous
+
+
+def reached_states(status: IdeaStatus) -> tuple[IdeaStatus, ...]:
+    """The moves that mean an idea reached `status`: into it, or into a later stage of the
+    funnel (an idea may be adopted straight from `selected`, skipping `piloting`)."""
+    return FUNNEL[FUNNEL.index(status):]
+
+
+def _in(column, period: Period):
+    start, end = utc_bounds(period)
+    return and_(column >= start, column < end)
+
+
+def reached_in(period: Period, status: IdeaStatus):
+    """SQL condition on Idea: the idea reached `status` in the period. For `submitted`, it was
+    posted in the period; for the others, a status change moved it there (or past it)."""
+    if status == IdeaStatus.SUBMITTED:
+        return _in(Idea.created_at, period)
+    return Idea.id.in_(select(StatusChange.idea_id).where(
+        StatusChange.to_status.in_(reached_states(status)), _in(StatusChange.created_at, period)))
+
+
+def funnel(period: Period) -> list[FunnelStage]:
+    """Ideas that reached each stage in the period: two queries whatever the volume."""
+    posted = db.session.scalar(select(func.count(Idea.id)).where(_in(Idea.created_at, period)))
+    later = FUNNEL[1:]
+    counts = db.session.execute(
+        select(*(func.count(distinct(case((StatusChange.to_status.in_(reached_states(status)),
+                                           StatusChange.idea_id))))
+                 for status in later))
+        .where(StatusChange.to_status.in_(later), _in(StatusChange.created_at, period))).one()
+    numbers = [posted, *counts]
+    return [FunnelStage(status, numbers[i], numbers[i - 1] if i else None)
+            for i, status in enumerate(FUNNEL)]
+
+
+@dataclass(frozen=True)
+class Delays:
+    """Days from posting to adoption, over the ideas adopted in the period."""
+
+    count: int
+    median: float | None
+    p80: float | None
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """Linear interpolation between closest ranks (the spreadsheet's PERCENTILE.INC)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * fraction
+    low, high = math.floor(rank), math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def adoption_delays(period: Period) -> Delays:
+    """Only the (bounded) list of the period's adoptions comes into Python, for percentiles."""
+    rows = db.session.execute(
+        select(Idea.created_at, func.min(StatusChange.created_at))
+        .join(StatusChange, StatusChange.idea_id == Idea.id)
+        .where(StatusChange.to_status == IdeaStatus.ADOPTED, _in(StatusChange.created_at, period))
+        .group_by(Idea.id, Idea.created_at))
+    days = [max((adopted - posted).total_seconds(), 0) / SECONDS_PER_DAY
+            for posted, adopted in rows]
+    return Delays(len(days), percentile(days, 0.5), percentile(days, 0.8))
+
+
+@dataclass(frozen=True)
+class Vitality:
+    community: Community
+    ideas: int
+    comments: int
+    supports: int
+    active_agents: int  # distinct agents who posted, commented or supported in the period
+
+
+def vitality(period: Period) -> list[Vitality]:
+    """Per community: ideas posted, comments written (deleted ones left out), supports given and
+    distinct active agents in the period. One query: the three activities as one UNION ALL,
+    aggregated per community. Every community that is open for business is listed, idle ones
+    with zeros; an archived one only if it had activity."""
+    posted = select(Idea.community_id.label("community_id"), Idea.author_id.label("user_id"),
+                    literal("idea").label("kind")).where(_in(Idea.created_at, period))
+    commented = (select(Idea.community_id, Comment.author_id, literal("comment"))
+                 .join(Idea, Idea.id == Comment.idea_id)
+                 .where(_in(Comment.created_at, period), Comment.deleted_at.is_(None)))
+    supported = (select(Idea.community_id, Vote.user_id, literal("vote"))
+                 .join(Idea, Idea.id == Vote.idea_id).where(_in(Vote.created_at, period)))
+    events = union_all(posted, commented, supported).subquery()
+
+    def count_of(kind: str):
+        return func.coalesce(func.sum(case((events.c.kind == kind, 1), else_=0)), 0)
+
+    activity = (select(events.c.community_id, count_of("idea").label("ideas"),
+                       count_of("comment").label("comments"), count_of("vote").label("supports"),
+                       func.count(distinct(events.c.user_id)).label("agents"))
+                .group_by(events.c.community_id).subquery())
+    rows = db.session.execute(
+        select(Community, func.coalesce(activity.c.ideas, 0), func.coalesce(activity.c.comments, 0),
+               func.coalesce(activity.c.supports, 0), func.coalesce(activity.c.agents, 0))
+        .outerjoin(activity, activity.c.community_id == Community.id)
+        .where(or_(Community.archived_at.is_(None), activity.c.community_id.is_not(None)))
+        .order_by(func.coalesce(activity.c.agents, 0).desc(),
+                  func.coalesce(activity.c.ideas, 0).desc(), Community.name))
+    return [Vitality(community, int(ideas), int(comments), int(supports), int(agents))
+            for community, ideas, comments, supports, agents in rows]
