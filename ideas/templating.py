@@ -44,14 +44,20 @@ class Can:
 
 
 def url_with(**changes) -> str:
-    """The current URL with some query arguments changed (None removes one): keeps filters."""
-    args = request.args.to_dict()
+    """The current URL with some query arguments changed (None removes one): keeps filters.
+
+    Query arguments named like a path argument (`?slug=…`) or like url_for's own options
+    (`?_external=1&_scheme=javascript`, `_anchor`) are dropped: passed on, the first raised a
+    TypeError (500) and the others rewrote the links."""
+    view_args = request.view_args or {}
+    args = {key: value for key, value in request.args.to_dict().items()
+            if not key.startswith("_") and key not in view_args}
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)
         else:
             args[key] = value
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for(request.endpoint, **view_args, **args)
 
 
 def register(app: Flask) -> None:

@@ -1,6 +1,8 @@
 """Community pages through HTTP: list and filters (page and htmx fragment), pagination,
 private communities, join requests, facilitators' powers, create/edit refusals."""
 
+import re
+
 import pytest
 
 from ideas.communities.models import Community, Membership, MembershipStatus
@@ -98,6 +100,24 @@ def test_pagination_is_clamped(client, agent, page, shown):
     cards = text(response).count('class="fr-card ')
     assert cards == (20 if shown == 1 else 5)
     assert "25 communautés" in text(response)
+
+
+def test_pagination_links_ignore_hostile_query_arguments(client, agent, open_community):
+    for n in range(51):
+        MembershipFactory(community=open_community,
+                          user=UserFactory(display_name=f"Membre {n:02d}", password_hash="!"))
+    for n in range(21):
+        CommunityFactory(name=f"Communauté {n:02d}")
+    client.login(agent)
+    members = client.get(f"/communautes/{open_community.slug}/membres?slug=autre&page=2")
+    assert members.status_code == 200
+    assert f"/communautes/{open_community.slug}/membres?page=1" in members.text
+    listing = client.get("/communautes/?_external=1&_scheme=javascript&_anchor=x&q=Commu")
+    assert listing.status_code == 200
+    assert 'href="/communautes/?q=Commu&amp;page=2"' in listing.text
+    links = re.findall(r'href="([^"]*)"', listing.text)
+    assert not [link for link in links if "javascript" in link or "#x" in link or
+                link.startswith("http")]
 
 
 def test_unknown_community_is_404(client, agent):
