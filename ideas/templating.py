@@ -17,6 +17,7 @@ from ideas.accounts import permissions as account_permissions
 from ideas.authz import allowed
 from ideas.comments import permissions as comment_permissions
 from ideas.communities import permissions as community_permissions
+from ideas.dashboard import permissions as dashboard_permissions
 from ideas.follows import permissions as follow_permissions
 from ideas.ideation import permissions as idea_permissions
 from ideas.offer import permissions as offer_permissions
@@ -27,7 +28,8 @@ from ideas.workflow import permissions as workflow_permissions
 PERMISSION_MODULES: list[ModuleType] = [account_permissions, community_permissions,
                                         idea_permissions, vote_permissions, comment_permissions,
                                         follow_permissions, workflow_permissions,
-                                        offer_permissions, research_permissions]
+                                        offer_permissions, research_permissions,
+                                        dashboard_permissions]
 
 
 class Can:
