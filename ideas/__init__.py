@@ -55,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from ideas.admin.views import blueprint as admin
     from ideas.comments.views import blueprint as comments
     from ideas.communities.views import blueprint as communities
+    from ideas.dashboard.views import blueprint as dashboard
     from ideas.follows.views import blueprint as follows
     from ideas.ideation.views import blueprint as ideation
     from ideas.main import blueprint as main
@@ -64,7 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from ideas.workflow.views import blueprint as workflow
 
     for blueprint in (main, accounts, communities, ideation, votes, comments, follows, admin,
-                      workflow, offer, research):
+                      workflow, offer, research, dashboard):
         app.register_blueprint(blueprint)
 
 

@@ -159,6 +159,17 @@ ROWS = [
     R("offer.retire",                 "POST", "/services/{service}/retirer",            LOGIN, 403, 403, 302, 302),
     R("offer.import_services",        "GET",  "/services/import",                       LOGIN, 403, 403, 200, 200),
     R("offer.import_services",        "POST", "/services/import",                       LOGIN, 403, 403, 422, 422),
+    # -- dashboard (management) and review (management, and facilitators for their communities)
+    R("dashboard.index",              "GET",  "/pilotage/",                             LOGIN, 403, 403, 200, 200),
+    R("dashboard.export_table",       "GET",  "/pilotage/export/funnel.csv",            LOGIN, 403, 403, 200, 200),
+    R("dashboard.services",           "GET",  "/pilotage/services",                     LOGIN, 403, 403, 200, 200),
+    R("dashboard.services_export",    "GET",  "/pilotage/services.xlsx",                LOGIN, 403, 403, 200, 200),
+    R("dashboard.interventions",      "GET",  "/pilotage/interventions",                LOGIN, 403, 403, 200, 200),
+    R("dashboard.interventions_export", "GET", "/pilotage/interventions.csv",           LOGIN, 403, 403, 200, 200),
+    R("dashboard.ideas",              "GET",  "/pilotage/idees?stage=selected",         LOGIN, 403, 403, 200, 200),
+    R("dashboard.ideas_export",       "GET",  "/pilotage/idees.csv",                    LOGIN, 403, 403, 200, 200),
+    R("dashboard.review_ideas",       "GET",  "/pilotage/revue",                        LOGIN, 403, 200, 200, 200),
+    R("dashboard.review_export",      "GET",  "/pilotage/revue.xlsx",                   LOGIN, 403, 200, 200, 200),
 ]  # fmt: skip
 
 

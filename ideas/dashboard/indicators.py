@@ -65,15 +65,16 @@ def services_share(period: Period) -> Share:
     return Share(total=total, from_communities=int(linked))
 
 
-def share_by_territory(period: Period) -> list[tuple[str | None, Share]]:
-    """By the service's territory (None: national)."""
+def share_by_territory(period: Period) -> list[tuple[Territory | None, Share]]:
+    """By the service's territory (None: national). The territory itself, not its name: two
+    territories may share a name, and the drill-down needs its id."""
     rows = db.session.execute(
-        select(Territory.name, func.count(Service.id),
+        select(Territory, func.count(Service.id),
                func.coalesce(func.sum(case((_from_community, 1), else_=0)), 0))
         .select_from(Service).outerjoin(Territory, Service.territory_id == Territory.id)
-        .where(*_launched_in(period)).group_by(Territory.name)
+        .where(*_launched_in(period)).group_by(Territory.id)
         .order_by(func.count(Service.id).desc(), Territory.name))
-    return [(name, Share(total, int(linked))) for name, total, linked in rows]
+    return [(territory, Share(total, int(linked))) for territory, total, linked in rows]
 
 
 def services_by_community(period: Period) -> list[tuple[Community, int]]:
@@ -142,16 +143,16 @@ def interventions_by_community(period: Period) -> list[tuple[Community, int]]:
     return [(community, count) for community, count in rows]
 
 
-def interventions_by_territory(period: Period) -> list[tuple[str | None, int]]:
+def interventions_by_territory(period: Period) -> list[tuple[Territory | None, int]]:
     """By the territory of the community (None: national communities)."""
     rows = db.session.execute(
-        select(Territory.name, func.count(ResearchIntervention.id))
+        select(Territory, func.count(ResearchIntervention.id))
         .select_from(ResearchIntervention)
         .join(Community, Community.id == ResearchIntervention.community_id)
         .outerjoin(Territory, Territory.id == Community.territory_id)
-        .where(*_held_in(period)).group_by(Territory.name)
+        .where(*_held_in(period)).group_by(Territory.id)
         .order_by(func.count(ResearchIntervention.id).desc(), Territory.name))
-    return list(rows)
+    return [(territory, count) for territory, count in rows]
 
 
 def interventions_by_quarter(period: Period) -> list[tuple[int, int, int]]:

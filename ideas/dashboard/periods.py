@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, StringField
 
@@ -115,3 +117,18 @@ def _range(form: PeriodForm, today: date) -> Period | None:
         form.end.errors = [_l("Le dernier jour doit suivre le premier (ou être le même).")]
         return None
     return Period(form.start.data, form.end.data)
+
+
+def period_label(period: Period) -> str:
+    """"année 2025" or "du 1 janvier 2025 au 31 mars 2025", in the reader's language."""
+    if is_whole_year(period):
+        return _("année %(year)s", year=period.start.year)
+    return _("du %(start)s au %(end)s", start=format_date(period.start, "long"),
+             end=format_date(period.end, "long"))
+
+
+def period_slug(period: Period) -> str:
+    """For file names: "2025" or "2025-01-01-2025-03-31"."""
+    if is_whole_year(period):
+        return str(period.start.year)
+    return f"{period.start.isoformat()}-{period.end.isoformat()}"
