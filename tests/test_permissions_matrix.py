@@ -132,16 +132,6 @@ ROWS = [
     # -- workflow
     R("workflow.move",                "GET",  "/idees/{private_idea}/statut",           LOGIN, 404, 200, 200, 200),
     R("workflow.move",                "POST", "/idees/{private_idea}/statut",           LOGIN, 404, 422, 422, 422),
-    # -- offer (catalogue of services: every agent reads, management writes)
-    R("offer.index",                  "GET",  "/services/",                             LOGIN, 200, 200, 200, 200),
-    R("offer.show",                   "GET",  "/services/{service}",                    LOGIN, 200, 200, 200, 200),
-    R("offer.create",                 "GET",  "/services/nouveau",                      LOGIN, 403, 403, 200, 200),
-    R("offer.create",                 "POST", "/services/nouveau",                      LOGIN, 403, 403, 422, 422),
-    R("offer.edit",                   "GET",  "/services/{service}/modifier",           LOGIN, 403, 403, 200, 200),
-    R("offer.edit",                   "POST", "/services/{service}/modifier",           LOGIN, 403, 403, 422, 422),
-    R("offer.retire",                 "POST", "/services/{service}/retirer",            LOGIN, 403, 403, 302, 302),
-    R("offer.import_services",        "GET",  "/services/import",                       LOGIN, 403, 403, 200, 200),
-    R("offer.import_services",        "POST", "/services/import",                       LOGIN, 403, 403, 422, 422),
     # -- research interventions ({intervention} is in {private})
     R("research.create",              "GET",  "/communautes/{private}/interventions/nouvelle", LOGIN, 404, 200, 200, 200),
     R("research.create",              "POST", "/communautes/{private}/interventions/nouvelle", LOGIN, 404, 422, 422, 422),

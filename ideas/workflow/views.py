@@ -116,6 +116,9 @@ def move(idea_id: int):
         return _form_response(idea, move_form(idea), 200)
     require(is_reviewer, idea)
     form = move_form(idea, request.form)
+    if form.expected_status is None:  # a form from nowhere: incomplete, not out of date
+        return _refused(idea, form, DomainError(_(
+            "Le formulaire est incomplet. Rechargez la page et réessayez.")), 422)
     if form.expected_status != idea.status:
         # Checked before the right to move: a facilitator whose page is out of date learns the
         # idea moved on (it may now be beyond their reach), not that they lack the right.

@@ -240,7 +240,8 @@ def test_a_stale_form_is_a_conflict(make_client, manager, facilitator, idea, who
 def test_a_form_without_expected_state_is_refused(make_client, manager, idea):
     response = make_client(manager).post(_url(idea), {"status": "selected", "answer": "Oui."},
                                          htmx=True)
-    assert response.status_code == 409
+    assert response.status_code == 422
+    assert "Le formulaire est incomplet. Rechargez la page et réessayez." in text(response)
     assert _state(idea) == S.IN_REVIEW
 
 
