@@ -14,6 +14,7 @@ from ideas.errors import DomainError
 from ideas.extensions import db
 from ideas.import_files import error_lines
 from ideas.offer.cli import import_services_command
+from ideas.search.cli import register as register_search_cli
 
 
 def register(app: Flask) -> None:
@@ -22,6 +23,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(import_ideas_command)
     app.cli.add_command(import_services_command)
+    register_search_cli(app)
 
 
 @click.command("create-user")

@@ -8,10 +8,11 @@ from ideas.ideation.models import Idea, IdeaRevision, IdeaSdg, Tag, idea_tags, i
 from ideas.offer.models import Service, service_ideas
 from ideas.reference.models import Territory, Theme
 from ideas.research.models import ResearchIntervention
+from ideas.search.models import SearchDocument, SearchQueueEntry
 from ideas.votes.models import Vote
 from ideas.workflow.models import StatusChange
 
 __all__ = ["Comment", "Community", "CommunityFollow", "Idea", "IdeaFollow", "IdeaRevision",
-           "IdeaSdg", "Invitation", "Membership", "ResearchIntervention", "Role", "Service",
-           "StatusChange", "Tag", "Territory", "Theme", "User", "Vote", "community_themes",
-           "idea_tags", "idea_themes", "service_ideas"]
+           "IdeaSdg", "Invitation", "Membership", "ResearchIntervention", "Role", "SearchDocument",
+           "SearchQueueEntry", "Service", "StatusChange", "Tag", "Territory", "Theme", "User",
+           "Vote", "community_themes", "idea_tags", "idea_themes", "service_ideas"]

@@ -1,0 +1,163 @@
+"""Keep the index in step with the database, from SQLAlchemy session events.
+
+`after_flush` and `do_orm_execute` note which ideas a transaction touched (the idea itself, its
+comments, supports, SDGs; a renamed theme, tag or community touches all their ideas); nothing is
+indexed then. Whoosh is written once the transaction has committed (`after_commit` takes the
+notes, `after_transaction_end` indexes them from a fresh connection reading the committed rows):
+uncommitted data is never indexed, a rolled-back transaction indexes nothing, and a crash
+between commit and indexing leaves the index behind (never ahead), which `search check` sees.
+PostgreSQL documents are rewritten in `before_commit`, inside the transaction itself.
+
+Noting too much is harmless: indexing always re-reads the idea from the database (an idea that
+is gone is removed from the index).
+"""
+
+import logging
+from dataclasses import dataclass, field
+from itertools import chain
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter
+
+from ideas.comments.models import Comment
+from ideas.communities.models import Community
+from ideas.ideation.models import Idea, IdeaSdg, Tag
+from ideas.reference.models import Theme
+from ideas.votes.models import Vote
+
+log = logging.getLogger(__name__)
+
+PENDING = "search_pending"
+COMMITTED = "search_committed"
+# Tables whose writes change an idea's document, and the column naming the idea in each.
+IDEA_COLUMN = {"ideas": "id", "comments": "idea_id", "votes": "idea_id", "idea_sdgs": "idea_id",
+               "idea_themes": "idea_id", "idea_tags": "idea_id"}
+WATCHED_ATTRIBUTES = {Community: ("name", "is_private", "territory_id"),
+                      Theme: ("name_fr", "name_en"), Tag: ("name",)}
+
+
+@dataclass
+class Pending:
+    ideas: set[int] = field(default_factory=set)
+    communities: set[int] = field(default_factory=set)
+    themes: set[int] = field(default_factory=set)
+    tags: set[int] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.ideas or self.communities or self.themes or self.tags)
+
+
+def pending(session: Session) -> Pending:
+    return session.info.setdefault(PENDING, Pending())
+
+
+def register(session_factory) -> None:
+    """Listen on the app's session factory (once, whatever the number of apps created)."""
+    for name, listener in (("after_flush", _after_flush), ("do_orm_execute", _do_orm_execute),
+                           ("before_commit", _before_commit), ("after_commit", _after_commit),
+                           ("after_transaction_end", _after_transaction_end)):
+        if not event.contains(session_factory, name, listener):
+            event.listen(session_factory, name, listener)
+
+
+def _after_flush(session: Session, _context) -> None:
+    found = pending(session)
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, Idea):
+            if obj.id is not None:
+                found.ideas.add(obj.id)
+        elif isinstance(obj, Comment | Vote | IdeaSdg):
+            if obj.idea_id is not None:
+                found.ideas.add(obj.idea_id)
+        elif type(obj) in WATCHED_ATTRIBUTES and obj.id is not None and _changed(obj):
+            target = {Community: found.communities, Theme: found.themes, Tag: found.tags}
+            target[type(obj)].add(obj.id)
+
+
+def _changed(obj) -> bool:
+    """A community whose member count moved keeps its documents; a renamed one does not."""
+    state = inspect(obj)
+    if state.deleted or state.was_deleted:
+        return True
+    return any(state.attrs[name].history.has_changes() for name in WATCHED_ATTRIBUTES[type(obj)])
+
+
+def _do_orm_execute(state) -> None:
+    """Statements sent through the session (SQL counter increments, INSERT … of a support, a
+    merge moving supports): note the ideas their WHERE clause or values name."""
+    if state.is_select:
+        return
+    statement = state.statement
+    table = getattr(statement, "table", None)
+    column = IDEA_COLUMN.get(getattr(table, "name", None))
+    if column is None:
+        return
+    ids = _ids_named(statement, column, state.parameters)
+    if ids:
+        pending(state.session).ideas.update(ids)
+    else:
+        log.debug("search: could not tell which ideas %s changes", table.name)
+
+
+def _ids_named(statement, column: str, parameters) -> set[int]:
+    ids = set()
+    where = getattr(statement, "whereclause", None)
+    if where is not None:
+        for element in visitors.iterate(where):
+            if (isinstance(element, BinaryExpression)
+                    and getattr(element.left, "name", None) == column
+                    and isinstance(element.right, BindParameter)):
+                value = element.right.effective_value
+                ids.update(value if isinstance(value, list | tuple | set) else [value])
+    try:
+        compiled = statement.compile().params
+    except Exception:
+        compiled = {}
+    rows = parameters if isinstance(parameters, list) else [parameters or {}]
+    for values in [compiled, *rows]:
+        if column in values:
+            ids.add(values[column])
+    return {int(i) for i in ids if isinstance(i, int)}
+
+
+def _before_commit(session: Session) -> None:
+    found = session.info.get(PENDING)
+    # Savepoints fire the commit events too: only the real commit counts.
+    if not found or not has_app_context() or session.in_nested_transaction():
+        return
+    from ideas.search.registry import get_backend
+
+    backend = get_backend(current_app)
+    if backend.name == "postgres":
+        session.flush()  # statements sent during the flush are noted too
+        backend.update_in_transaction(session, session.info.pop(PENDING))
+
+
+def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: nothing is committed yet
+        return
+    found = session.info.pop(PENDING, None)
+    if found:
+        session.info[COMMITTED] = found
+
+
+def _after_transaction_end(session: Session, transaction) -> None:
+    """The outermost transaction is over and its connection back in the pool (indexing reads
+    on another connection: holding two per request could exhaust the pool under load). Index
+    what it committed; after a rollback, drop the notes: nothing is indexed. (A savepoint
+    rolled back keeps them: re-reading an idea is harmless.)"""
+    if transaction.parent is not None:
+        return
+    session.info.pop(PENDING, None)
+    committed = session.info.pop(COMMITTED, None)
+    if not committed or not has_app_context():
+        return
+    from ideas.search.registry import get_backend
+    from ideas.search.sync import index_after_commit
+
+    backend = get_backend(current_app)
+    if backend.name == "whoosh":
+        index_after_commit(backend, committed)

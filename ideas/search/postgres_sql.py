@@ -1,0 +1,138 @@
+"""SQL of the PostgreSQL backend. Every user value is a bound parameter; the f-strings below
+only assemble constant fragments of this module."""
+
+from sqlalchemy import text
+
+from ideas.search import french
+from ideas.search.models import TS_CONFIG
+from ideas.search.query import Item, ParsedQuery, Phrase
+
+CFG = f"'{TS_CONFIG}'::regconfig"
+TSQ = "CAST(:tsq AS tsquery)"
+WEIGHTS = "'{0.05, 0.2, 0.5, 1.0}'"  # D comments, C body, B tags/themes/community, A title
+HEADLINE_TITLE = "HighlightAll=true, StartSel=<mark>, StopSel=</mark>"
+HEADLINE_BODY = ("StartSel=<mark>, StopSel=</mark>, MaxWords=40, MinWords=15, ShortWord=2, "
+                 'MaxFragments=2, FragmentDelimiter=" … "')
+
+# Texts are escaped (markupsafe) before to_tsvector, exactly as before ts_headline, so both
+# parse the same tokens: a body's "<script>" is the word script, not an ignored XML tag.
+UPSERT = text(f"""
+    INSERT INTO search_documents (idea_id, fingerprint, title, body, spelling, vector, updated_at)
+    VALUES (:idea_id, :fingerprint, :title, :body, :spelling,
+            setweight(to_tsvector({CFG}, :title_escaped), 'A')
+            || setweight(to_tsvector({CFG}, :keywords_escaped), 'B')
+            || setweight(to_tsvector({CFG}, :body_escaped), 'C')
+            || setweight(to_tsvector({CFG}, :comments_escaped), 'D'),
+            now() AT TIME ZONE 'utc')
+    ON CONFLICT (idea_id) DO UPDATE SET fingerprint = excluded.fingerprint,
+        title = excluded.title, body = excluded.body, spelling = excluded.spelling,
+        vector = excluded.vector, updated_at = excluded.updated_at
+""")  # noqa: S608 - constants only
+
+DELETE = text("DELETE FROM search_documents WHERE idea_id = ANY(:ids)")
+
+QUEUE = text("INSERT INTO search_queue (idea_id, reason, created_at) "
+             "VALUES (:idea_id, :reason, now() AT TIME ZONE 'utc')")
+
+# The visible ideas matching :tsq (or all visible ideas when there is no text).
+MATCHED = """
+    SELECT i.id, i.community_id, i.status, i.created_at, i.vote_count, c.territory_id,
+           d.title AS d_title, d.body AS d_body, {rank} AS rank
+    FROM search_documents d
+    JOIN ideas i ON i.id = d.idea_id
+    JOIN communities c ON c.id = i.community_id
+    WHERE i.community_id = ANY(:allowed) AND i.status <> :hidden_status {conditions}
+"""
+
+# Facet counts of the matched set, in one round trip. Every idea has exactly one status, so
+# the status counts add up to the total.
+FACETS = """
+    WITH matched AS MATERIALIZED ({matched})
+    SELECT 'community', community_id::text, count(*) FROM matched GROUP BY community_id
+    UNION ALL SELECT 'status', status, count(*) FROM matched GROUP BY status
+    UNION ALL SELECT 'territory', territory_id::text, count(*) FROM matched
+              WHERE territory_id IS NOT NULL GROUP BY territory_id
+    UNION ALL SELECT 'year', extract(year FROM created_at)::int::text, count(*) FROM matched
+              GROUP BY 2
+    UNION ALL SELECT 'theme', t.theme_id::text, count(*) FROM matched m
+              JOIN idea_themes t ON t.idea_id = m.id GROUP BY t.theme_id
+    UNION ALL SELECT 'sdg', s.sdg::text, count(*) FROM matched m
+              JOIN idea_sdgs s ON s.idea_id = m.id GROUP BY s.sdg
+"""
+
+# One page of hits; ts_headline (the costly part) runs on that page only.
+PAGE = """
+    WITH page AS (SELECT * FROM ({matched}) m ORDER BY {order} LIMIT :limit OFFSET :offset)
+    SELECT id, rank, {title} AS title_html, {body} AS body_html, d_body
+    FROM page ORDER BY {order}
+"""
+
+ORDERS = {"relevance": "rank DESC, created_at DESC, id DESC",
+          "newest": "created_at DESC, id DESC",
+          "votes": "vote_count DESC, created_at DESC, id DESC",
+          "suggest": "rank DESC, vote_count DESC, id DESC"}
+
+# Escaping in SQL before ts_headline adds <mark>: the marks are then its only markup.
+ESCAPED = ("replace(replace(replace(replace(replace({0}, '&', '&amp;'), '<', '&lt;'), "
+           "'>', '&gt;'), '\"', '&#34;'), '''', '&#39;')")
+
+# The lexemes of the typed title (all) and body (the most frequent), for "similar ideas".
+SIMILAR_LEXEMES = text(f"""
+    (SELECT lexeme FROM unnest(to_tsvector({CFG}, :title)))
+    UNION
+    (SELECT lexeme FROM unnest(to_tsvector({CFG}, :body))
+     ORDER BY cardinality(positions) DESC, lexeme LIMIT :n)
+""")  # noqa: S608 - constants only
+LEXEMES_TO_TSQUERY = text(
+    "SELECT CAST((SELECT string_agg(quote_literal(l), ' | ') "
+    "FROM unnest(CAST(:lexemes AS text[])) l)::tsquery AS text)")
+
+# A one-letter typo in a short word leaves few trigrams in common: 0.3, not the default 0.6
+# (SET LOCAL: for this transaction only).
+SPELLING_THRESHOLD = text("SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true)")
+SPELLING_CANDIDATES = text("""
+    SELECT d.spelling FROM search_documents d JOIN ideas i ON i.id = d.idea_id
+    WHERE :word <% d.spelling AND i.community_id = ANY(:allowed)
+    ORDER BY word_similarity(:word, d.spelling) DESC LIMIT 20
+""")
+
+
+def tsquery_sql(parsed: ParsedQuery, prefix: str = "") -> tuple[str, dict]:
+    """SQL computing the tsquery of a parsed query, with its parameters.
+
+    websearch_to_tsquery gives OR a *lower* precedence than AND ("a OR b c" is a | (b & c)), so
+    the structure is built here with tsquery operators: groups ANDed, alternatives (each word's
+    French variants, the group's items) ORed, exclusions AND NOT. Each leaf is
+    websearch_to_tsquery of one word or one quoted phrase; a stop word gives an empty tsquery,
+    which the operators ignore."""
+    params: dict[str, str] = {}
+
+    def leaf(value: str) -> str:
+        name = f"w{len(params)}"
+        params[name] = value
+        return f"websearch_to_tsquery({CFG}, :{name})"
+
+    parts = []
+    for group in parsed.required:
+        leaves = [leaf(alt) for item in group for alt in alternatives(item)]
+        if leaves:
+            parts.append("(" + " || ".join(leaves) + ")")
+    for item in parsed.excluded:
+        leaves = [leaf(alt) for alt in alternatives(item)]
+        if leaves:
+            parts.append("!!(" + " || ".join(leaves) + ")")
+    if prefix:
+        params["prefix"] = prefix
+        # Prefix on the title's lexemes only (weight A): what is being typed is a title.
+        parts.append(f"to_tsquery({CFG}, :prefix || ':*A')")
+    if not parts:
+        return "", params
+    return "SELECT CAST((" + " && ".join(parts) + ") AS text)", params
+
+
+def alternatives(item: Item) -> list[str]:
+    """A phrase stays as typed (PostgreSQL keeps stop-word gaps in phrase distances, so
+    "économiser l'énergie" must keep its l'); a word becomes its French variants."""
+    if isinstance(item, Phrase):
+        return ['"' + " ".join(french.join_acronym(w) for w in item.words) + '"']
+    return french.variants(item.text)
