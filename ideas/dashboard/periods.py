@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
 from wtforms import Form, StringField
 
 from ideas.dashboard.indicators import Period
@@ -85,6 +86,8 @@ class PeriodChoice:
 def parse_period(args, today: date | None = None) -> PeriodChoice:
     """A range when either day is given, else a year, else the current year."""
     today = today or today_in_paris()
+    if not hasattr(args, "getlist"):
+        args = MultiDict(args)
     form = PeriodForm(args)
     form.validate()  # runs the DayFields' parsing; their errors are in form.<field>.errors
     is_range = bool(args.get("start", "").strip() or args.get("end", "").strip())

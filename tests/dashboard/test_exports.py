@@ -94,3 +94,80 @@ def test_export_response_headers(app):
     assert _xlsx_rows(response.get_data()) == [("A",), ("'=1",)]
     with app.test_request_context(), pytest.raises(ValueError):
         exports.export_response("pdf", "x", ["A"], [])
+
+
+# -- the dashboard's export routes
+
+def _community_with_service(name: str, service_name: str):
+    from ideas.extensions import db
+    from ideas.ideation.models import IdeaStatus
+    from ideas.offer.models import Service, ServiceStatus, ServiceType
+    from tests.factories import CommunityFactory, IdeaFactory
+
+    community = CommunityFactory(name=name, slug="communaute-hostile")
+    idea = IdeaFactory(community=community, title="=1+2 idée piégée", status=IdeaStatus.ADOPTED)
+    db.session.add_all([
+        Service(name=service_name, type=ServiceType.RESOURCE, launch_date=date(2025, 4, 1),
+                status=ServiceStatus.LAUNCHED, ideas=[idea]),
+        Service(name="Commande", type=ServiceType.RESOURCE, launch_date=date(2025, 5, 1),
+                status=ServiceStatus.LAUNCHED, stated_origin="-1+2 commande\x07 nationale")])
+    db.session.commit()
+    return community
+
+
+def test_table_export_csv_for_french_excel(client, manager):
+    _community_with_service('=HYPERLINK("http://pirate.example";"clic")', "@SUM(1+1)")
+    client.login(manager)
+    response = client.get("/pilotage/export/communities.csv?year=2025")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="indicateurs-par-communaute-2025.csv"')
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.mimetype == "text/csv"
+    rows = _csv_rows(response.get_data())
+    assert rows == [["Communauté", "Services issus de ses idées", "Interventions de la recherche"],
+                    ["'=HYPERLINK(\"http://pirate.example\";\"clic\")", "1", "0"]]
+
+
+def test_table_export_xlsx_neutralised(client, manager):
+    _community_with_service("+cmd|' /C calc'!A0", "Service")
+    client.login(manager)
+    response = client.get("/pilotage/export/communities.xlsx?start=2025-01-01&end=2025-06-30")
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="indicateurs-par-communaute-2025-01-01-2025-06-30.xlsx"')
+    assert _xlsx_rows(response.get_data())[1] == ("'+cmd|' /C calc'!A0", 1, 0)
+
+
+@pytest.mark.parametrize("table", ["territories", "communities", "quarters", "funnel", "delays",
+                                   "vitality"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_every_dashboard_table_exports(client, manager, table, fmt):
+    client.login(manager)
+    response = client.get(f"/pilotage/export/{table}.{fmt}?year=2025")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=")
+    header = (_csv_rows(response.get_data()) if fmt == "csv"
+              else _xlsx_rows(response.get_data()))[0]
+    assert len(header) >= 2 and all(header)
+
+
+def test_services_export_lists_ideas_and_communities_neutralised(client, manager):
+    _community_with_service("-Communauté", "@SUM(1+1)")
+    client.login(manager)
+    for fmt, read in (("csv", _csv_rows), ("xlsx", _xlsx_rows)):
+        response = client.get(f"/pilotage/services.{fmt}?year=2025")
+        assert response.headers["Cache-Control"] == "no-store"
+        rows = read(response.get_data())
+        by_name = {row[1]: row for row in rows[1:]}
+        assert set(by_name) == {"'@SUM(1+1)", "Commande"}
+        linked = by_name["'@SUM(1+1)"]
+        assert linked[7].endswith("=1+2 idée piégée") and linked[7].startswith("#")
+        assert linked[8] == "'-Communauté"
+        assert by_name["Commande"][9] == "'-1+2 commande nationale"  # control character gone
+
+
+def test_export_with_a_bad_period_is_refused_with_the_form(client, manager):
+    client.login(manager)
+    response = client.get("/pilotage/export/funnel.csv?start=32/01/2025&end=01/02/2025")
+    assert response.status_code == 422
+    assert "Date invalide" in response.get_data(as_text=True)
