@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from ideas.accounts.views import apply_domain_error
 from ideas.authz import require
@@ -218,8 +219,8 @@ def choose_community():
     """"Proposer une idée" from the all-ideas list: first say where."""
     communities = queries.communities_for_posting(current_user)
     form = ChooseCommunityForm(request.args)
-    form.community.choices = [("", _("— Choisir une communauté —"))] + [
-        (c.slug, c.name) for c in communities]
+    form.community.choices = [SelectChoice("", _("— Choisir une communauté —"))] + [
+        SelectChoice(c.slug, c.name) for c in communities]
     if "community" in request.args:
         chosen = next((c for c in communities if c.slug == form.community.data), None)
         if chosen is not None:
