@@ -22,7 +22,7 @@ from ideas.dashboard.tables import BUILDERS
 from ideas.exports import export_response
 from ideas.extensions import db
 from ideas.forms import territory_choices
-from ideas.htmx import render
+from ideas.htmx import is_htmx, render
 from ideas.ideation.labels import STATUS_LABELS
 from ideas.ideation.models import Idea
 from ideas.offer.labels import STATUS_LABELS as SERVICE_STATUS_LABELS
@@ -238,7 +238,7 @@ def review_ideas():
     pagination = review.review_page(current_user, filters, page_arg(),
                                     current_app.config["PER_PAGE"], now)
     args = filters.args()
-    return render(
+    response = render(
         "dashboard/review.html", "dashboard/_review_results.html", filters=filters,
         pagination=pagination, services=review.services_of(pagination.items), now=now,
         communities=review.review_communities(current_user),
@@ -249,6 +249,9 @@ def review_ideas():
         ages=review.AGES,
         csv_url=url_for(".review_export", fmt="csv", **args),
         xlsx_url=url_for(".review_export", fmt="xlsx", **args))
+    if is_htmx():  # the address bar shows the filters that count, not every empty field
+        response.headers["HX-Push-Url"] = url_for(".review_ideas", **args)
+    return response
 
 
 @blueprint.get(f"/revue.{EXPORT_FORMATS}")

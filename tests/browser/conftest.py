@@ -229,3 +229,13 @@ def agent_page(page, world):
     """A page signed in as the seeded agent (member of the private community only)."""
     log_in(page, world.agent_email)
     return page
+
+
+@pytest.fixture
+def manager_page(page, live_app):
+    """A page signed in as a manager of its own (dashboard, review, workflow decisions)."""
+    with live_app.app_context():
+        email = factories.UserFactory(role="manager", display_name="Direction Navigateur").email
+        db.session.remove()
+    log_in(page, email)
+    return page

@@ -129,6 +129,7 @@ def test_htmx_filter_returns_the_results_fragment(make_client, manager, world):
     page = text(response)
     assert "<html" not in page and titles(response) == ["Idée A retenue"]
     assert 'href="/pilotage/revue.csv?status=selected"' in page
+    assert response.headers["HX-Push-Url"] == "/pilotage/revue?status=selected"
 
 
 @contextmanager
