@@ -279,3 +279,34 @@ def test_membership_of_a_facilitator_does_not_open_the_dashboard(make_client):
     user = UserFactory()
     MembershipFactory(user=user, community=CommunityFactory(), role="facilitator")
     assert make_client(user).get("/pilotage/").status_code == 403
+
+
+def test_dashboard_queries_do_not_grow_with_the_data(client, manager):
+    from sqlalchemy import event
+
+    def add(n):
+        for i in range(n):
+            community = CommunityFactory()
+            _service(f"Service {community.id}", date(2025, 1 + i % 12, 1),
+                     [IdeaFactory(community=community, status=IdeaStatus.ADOPTED)],
+                     territory=_territory("siege") if i % 2 else None)
+            _intervention(community, date(2025, 1 + i % 12, 2))
+
+    def count() -> int:
+        statements = []
+
+        def record(*_args):
+            statements.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            assert client.get("/pilotage/?year=2025").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        return len(statements)
+
+    client.login(manager)
+    add(2)
+    few = count()
+    add(10)
+    assert count() == few
