@@ -1,5 +1,6 @@
 """French demo data for a first run: realistic communities, agents, facilitators, and ideas
-with their comments, supports and follows.
+with their comments, supports and follows; their status history, the catalogue of services over
+several years and research interventions (ideas.demo_offer).
 
 Everything goes through the services (ideas through the importer, which posts them with the
 form's rules), so the demo data is valid data and every counter matches its rows. Running it
@@ -16,6 +17,13 @@ from ideas.comments.services import post_comment
 from ideas.communities import services as communities
 from ideas.communities.models import Community, Membership, MembershipStatus
 from ideas.demo_ideas import DEMO_IDEAS
+from ideas.demo_offer import (
+    seed_interventions,
+    seed_merged_duplicate,
+    seed_services,
+    walk_demo_ideas,
+)
+from ideas.demo_services import DEMO_SERVICES, FIRST_INTERVENTION_YEAR
 from ideas.extensions import db
 from ideas.follows.services import follow_community, follow_idea
 from ideas.ideation.import_reading import Record
@@ -94,7 +102,9 @@ def seed_demo(progress=None, seed: int = 2026) -> list[tuple[str, str]]:
                   for key, email, name, role, code in DEMO_LOGINS}
     ateliers = list(db.session.scalars(db.select(Territory).where(
         Territory.code.like("atelier-%"))))
-    steps = len(FIRST_NAMES) + len(COMMUNITIES) + len(DEMO_IDEAS)
+    today = utcnow().date()
+    steps = (len(FIRST_NAMES) + len(COMMUNITIES) + len(DEMO_IDEAS) + len(DEMO_SERVICES)
+             + today.year - FIRST_INTERVENTION_YEAR + 1)
     bar = progress(length=steps, label="Demo data") if progress else nullcontext()
     agents = []
     with bar as tick:
@@ -127,6 +137,12 @@ def seed_demo(progress=None, seed: int = 2026) -> list[tuple[str, str]]:
                                     "Je souhaite partager mes retours d'ateliers Scratch.")
         _follow_communities([*agents, demo_users["agent"]])
         _seed_ideas(rng, demo_users, agents, tick)
+        now = utcnow()
+        # The catalogue's ideas are many and old: a few supports each keep seeding quick.
+        for idea in seed_services(rng, demo_users, agents, now, COMMUNITIES, tick):
+            _seed_supports(rng, idea, _participants(idea.community), now, bounds=(2, 6))
+        seed_merged_duplicate(rng, demo_users, rng.choice(agents), now, COMMUNITIES)
+        seed_interventions(demo_users, today, COMMUNITIES, tick)
     db.session.flush()
     return [(key, email) for key, email, *_ in DEMO_LOGINS]
 
@@ -161,8 +177,9 @@ def _moments(rng: random.Random, start: datetime, end: datetime, n: int) -> list
     return sorted(start + timedelta(seconds=rng.uniform(30, span)) for _ in range(n))
 
 
-def _seed_supports(rng, idea: Idea, people: list[User], now: datetime) -> None:
-    low, high = SUPPORTS.get(idea.status, (0, 0))
+def _seed_supports(rng, idea: Idea, people: list[User], now: datetime,
+                   bounds: tuple[int, int] | None = None) -> None:
+    low, high = bounds or SUPPORTS.get(idea.status, (0, 0))
     others = [user for user in people if user.id != idea.author_id]
     voters = rng.sample(others, min(rng.randint(low, high), len(others)))
     for voter, moment in zip(voters, _moments(rng, idea.created_at, now, len(voters)),
@@ -204,13 +221,15 @@ def _seed_ideas(rng: random.Random, demo_users: dict[str, User], agents: list[Us
             "title": item["title"], "body": item["body"],
             "community": COMMUNITIES[item["community"]][0], "themes": item["themes"],
             "tags": item["tags"], "sdgs": item["sdgs"], "author_email": author.email,
-            "created_at": created_at.isoformat() + "+00:00", "status": item["status"].value,
-            "external_ref": item["ref"]}))
+            "created_at": created_at.isoformat() + "+00:00", "external_ref": item["ref"]}))
     report = import_records(records)
     if report.errors:  # a mistake in demo_ideas.py: say which, rather than half a demo
         raise RuntimeError("; ".join(f"demo idea {e.line}: {e.message}" for e in report.errors))
     items = {item["ref"]: item for item in DEMO_IDEAS}
     tick and tick.update(report.already_imported)
+    # Posted as submitted, then moved through the workflow: their history is real.
+    walk_demo_ideas(rng, report.created, {ref: item["status"] for ref, item in items.items()},
+                    demo_users, now)
     for idea in report.created:
         people = _participants(idea.community)
         _seed_comments(rng, idea, items[idea.external_ref]["comments"], people, now)
