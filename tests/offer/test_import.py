@@ -164,3 +164,17 @@ def test_upload_dry_run_and_missing_file(make_client, manager, ideas):
     response = client.post("/services/import", {}, content_type="multipart/form-data")
     assert response.status_code == 422
     assert "Choisissez le fichier à importer." in text(response)
+
+
+def test_the_example_file_of_the_readme_imports(run, open_community):
+    from pathlib import Path
+
+    for ref in ("demo-005", "demo-006", "demo-008"):
+        IdeaFactory(community=open_community, external_ref=ref)
+    example = Path(__file__).parents[2] / "docs" / "examples" / "services-example.csv"
+    result = run(example)
+    assert result.exit_code == 0, result.output
+    assert "4 services importés" in result.output
+    assert len(by_ref("offre-2026-102").ideas) == 2
+    assert by_ref("offre-2026-102").territory.code == "dir-nouvelle-aquitaine"
+    assert by_ref("offre-2027-104").status == ServiceStatus.PLANNED
