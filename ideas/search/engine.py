@@ -12,6 +12,9 @@ from markupsafe import Markup
 
 FACETS = ("community", "theme", "status", "territory", "sdg", "year")
 SORTS = ("relevance", "newest", "votes")
+# Never found, whatever the filters: a withdrawn idea leaves the lists (its page stays), as in
+# ideas.ideation.queries.
+HIDDEN_STATUSES = ("withdrawn",)
 SUGGEST_LIMIT = 5
 SIMILAR_LIMIT = 5
 MAX_PER_PAGE = 100

@@ -124,16 +124,18 @@ def _ids_named(statement, column: str, parameters) -> set[int]:
 
 
 def _before_commit(session: Session) -> None:
-    found = session.info.get(PENDING)
     # Savepoints fire the commit events too: only the real commit counts.
-    if not found or not has_app_context() or session.in_nested_transaction():
+    if session.in_nested_transaction() or not has_app_context():
         return
     from ideas.search.registry import get_backend
 
     backend = get_backend(current_app)
-    if backend.name == "postgres":
-        session.flush()  # statements sent during the flush are noted too
-        backend.update_in_transaction(session, session.info.pop(PENDING))
+    if backend.name != "postgres":
+        return
+    session.flush()  # what is still unflushed is noted by this flush, before we look
+    found = session.info.pop(PENDING, None)
+    if found:
+        backend.update_in_transaction(session, found)
 
 
 def _after_commit(session: Session) -> None:

@@ -24,12 +24,12 @@ from sqlalchemy import text
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from ideas.extensions import db
-from ideas.ideation.models import IdeaStatus
 from ideas.search import french, queue
 from ideas.search import postgres_sql as sql
 from ideas.search.documents import IdeaDocument, count_ideas, load_documents
 from ideas.search.engine import (
     FACETS,
+    HIDDEN_STATUSES,
     MAX_PAGE,
     MAX_PER_PAGE,
     SIMILAR_LIMIT,
@@ -235,7 +235,7 @@ class PostgresBackend:
     def _matched(self, conditions: str, rank: str, params: dict, allowed,
                  filters: SearchFilters) -> tuple[str, dict]:
         params = {**params, "allowed": sorted({int(c) for c in allowed}),
-                  "hidden_status": IdeaStatus.WITHDRAWN.value}
+                  "hidden": list(HIDDEN_STATUSES)}
         extra = [conditions]
         for name, column, values, kind in (
                 ("f_communities", "i.community_id", filters.community_ids, int),

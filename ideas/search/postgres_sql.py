@@ -41,7 +41,7 @@ MATCHED = """
     FROM search_documents d
     JOIN ideas i ON i.id = d.idea_id
     JOIN communities c ON c.id = i.community_id
-    WHERE i.community_id = ANY(:allowed) AND i.status <> :hidden_status {conditions}
+    WHERE i.community_id = ANY(:allowed) AND i.status <> ALL(:hidden) {conditions}
 """
 
 # Facet counts of the matched set, in one round trip. Every idea has exactly one status, so

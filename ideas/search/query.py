@@ -21,7 +21,7 @@ MAX_PHRASE_WORDS = 12
 MAX_WORD_CHARS = 60  # longer "words" are noise (pasted hashes, URLs); they are dropped
 
 _QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"'})
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x01-\x08\x0b-\x1f\x7f]")
 # A quoted phrase (closed or not), a hyphenated compound (searched as a phrase: the index splits
 # "éco-conception" into two adjacent words), a word, or OR; a "-" right after a space negates.
 _TOKEN = re.compile(
@@ -85,7 +85,7 @@ class ParsedQuery:
 
 
 def clean_text(text: str | None, limit: int = MAX_QUERY_CHARS) -> str:
-    text = unicodedata.normalize("NFC", text or "")
+    text = unicodedata.normalize("NFC", (text or "").replace("\x00", ""))
     text = _CONTROL.sub(" ", text).translate(_QUOTES)
     if len(text) > limit:
         cut = text.rfind(" ", 0, limit)

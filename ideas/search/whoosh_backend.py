@@ -17,6 +17,7 @@ from ideas.search import french
 from ideas.search.analysis import french_analyzer
 from ideas.search.documents import IdeaDocument, count_ideas, load_documents
 from ideas.search.engine import (
+    HIDDEN_STATUSES,
     MAX_PAGE,
     MAX_PER_PAGE,
     SIMILAR_LIMIT,
@@ -230,6 +231,7 @@ class WhooshBackend:
     def _visible(self, searcher, allowed_community_ids, filters: SearchFilters) -> set[int]:
         postings = self.index.facet_postings(searcher)
         visible = _union(postings["community"], allowed_community_ids)
+        visible -= _union(postings["status"], HIDDEN_STATUSES)
         for facet, values in filters.as_dict().items():
             if values:
                 visible &= _union(postings[facet], values)

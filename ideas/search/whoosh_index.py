@@ -14,7 +14,7 @@ from pathlib import Path
 
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import LockError
+from whoosh.util.filelock import try_for
 from whoosh.writing import CLEAR
 
 from ideas.search.analysis import french_analyzer, words_analyzer
@@ -112,30 +112,43 @@ class WhooshIndex:
     @contextmanager
     def writer(self, index=None, clear: bool = False, **options):
         """A writer holding the index lock; retried while another process writes. Commits on a
-        clean exit (replacing every existing segment when `clear`), cancels (releasing the
-        lock) on an error."""
+        clean exit (replacing every existing segment when `clear`), cancels on an error.
+
+        We take the lock ourselves (and open the writer with `_lk=False`): when Whoosh takes it
+        and then fails to create its files (a read-only directory), it never releases it, and
+        every later write of this process would wait for a lock it holds itself."""
         index = index or self.open()
-        writer = None
+        lock = index.lock("WRITELOCK")
+        self._acquire(lock)
+        try:
+            try:
+                writer = index.writer(_lk=False, **options)
+            except Exception as error:
+                raise SearchUnavailable(f"search index not writable: {error!r}") from error
+            try:
+                yield writer
+            except BaseException:
+                _cancel_quietly(writer)
+                raise
+            try:
+                writer.commit(mergetype=CLEAR) if clear else writer.commit()
+            except Exception as error:
+                _cancel_quietly(writer)
+                raise SearchUnavailable(f"search index commit failed: {error!r}") from error
+        finally:
+            with suppress(Exception):
+                lock.release()
+
+    @staticmethod
+    def _acquire(lock) -> None:
         for attempt in range(LOCK_ATTEMPTS):
             try:
-                writer = index.writer(timeout=LOCK_TIMEOUT, delay=0.02, **options)
-                break
-            except LockError:
-                log.info("search index locked (attempt %s)", attempt + 1)
-            except OSError as error:  # read-only directory, disk full, deleted meanwhile
+                if try_for(lock.acquire, timeout=LOCK_TIMEOUT, delay=0.02):
+                    return
+            except OSError as error:  # read-only directory without a lock file, deleted…
                 raise SearchUnavailable(f"search index not writable: {error!r}") from error
-        if writer is None:
-            raise SearchUnavailable("search index locked by another writer")
-        try:
-            yield writer
-        except BaseException:
-            writer.cancel()
-            raise
-        try:
-            writer.commit(mergetype=CLEAR) if clear else writer.commit()
-        except Exception as error:
-            _cancel_quietly(writer)
-            raise SearchUnavailable(f"search index commit failed: {error!r}") from error
+            log.info("search index locked by another writer (attempt %s)", attempt + 1)
+        raise SearchUnavailable("search index locked by another writer")
 
     # -- reading -------------------------------------------------------------------------
     def searcher(self):
