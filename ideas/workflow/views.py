@@ -140,7 +140,8 @@ def move(idea_id: int):
     db.session.commit()
     flash(_("L'idée est passée au statut « %(status)s ».", status=status_label(target)),
           "success")
-    url = url_for("ideation.show", idea_id=idea.id, _anchor="statut")
     if is_htmx():
-        return make_response("", 200, redirect=url)
-    return redirect(url, 303)
+        # No anchor: from the idea page itself, a URL that differs only by its fragment would
+        # scroll instead of loading the page again. The flash message is at the top anyway.
+        return make_response("", 200, redirect=url_for("ideation.show", idea_id=idea.id))
+    return redirect(url_for("ideation.show", idea_id=idea.id, _anchor="statut"), 303)

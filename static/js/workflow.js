@@ -5,16 +5,22 @@
 (function () {
   "use strict";
 
+  function show(section, visible) {
+    // DSFR's fieldsets set their own display: the utility class makes `hidden` win.
+    section.hidden = !visible;
+    section.classList.toggle("fr-hidden", !visible);
+  }
+
   function sync(form) {
     var status = form.querySelector("[data-workflow-status]");
     var chosen = status ? status.value : "";
     form.querySelectorAll("[data-when-status]").forEach(function (section) {
-      section.hidden = section.getAttribute("data-when-status") !== chosen;
+      show(section, section.getAttribute("data-when-status") === chosen);
     });
     var service = form.querySelector("input[name='service_choice']:checked");
     var kind = service ? service.value : "existing";
     form.querySelectorAll("[data-when-service]").forEach(function (section) {
-      section.hidden = section.getAttribute("data-when-service") !== kind;
+      show(section, section.getAttribute("data-when-service") === kind);
     });
   }
 

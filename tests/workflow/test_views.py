@@ -83,7 +83,7 @@ def test_htmx_move_redirects_and_the_timeline_shows_it(make_client, manager, ide
     client = make_client(manager)
     response = move(client, idea, status="selected", answer=ANSWER)
     assert response.status_code == 200
-    assert response.headers["HX-Redirect"] == f"/idees/{idea.id}#statut"
+    assert response.headers["HX-Redirect"] == f"/idees/{idea.id}"
     assert _state(idea) == S.SELECTED
     change = db.session.scalar(db.select(StatusChange).filter_by(idea_id=idea.id))
     assert (change.from_status, change.to_status, change.actor_id) == (
