@@ -70,6 +70,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; pages left open all day still post
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     PER_PAGE = 20
+    # An idea or comment reported this many times (open reports) is hidden until a facilitator
+    # decides; 0 turns automatic hiding off.
+    MODERATION_AUTO_HIDE_REPORTS = int(os.environ.get("MODERATION_AUTO_HIDE_REPORTS", 3))
 
     DEBUG = False
     TESTING = False

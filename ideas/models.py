@@ -5,6 +5,7 @@ from ideas.comments.models import Comment
 from ideas.communities.models import Community, Membership, community_themes
 from ideas.follows.models import CommunityFollow, IdeaFollow
 from ideas.ideation.models import Idea, IdeaRevision, IdeaSdg, Tag, idea_tags, idea_themes
+from ideas.moderation.models import ModerationAction, Report, Suspension
 from ideas.offer.models import Service, service_ideas
 from ideas.reference.models import Territory, Theme
 from ideas.research.models import ResearchIntervention
@@ -13,6 +14,7 @@ from ideas.votes.models import Vote
 from ideas.workflow.models import StatusChange
 
 __all__ = ["Comment", "Community", "CommunityFollow", "Idea", "IdeaFollow", "IdeaRevision",
-           "IdeaSdg", "Invitation", "Membership", "ResearchIntervention", "Role", "SearchDocument",
-           "SearchQueueEntry", "Service", "StatusChange", "Tag", "Territory", "Theme", "User",
-           "Vote", "community_themes", "idea_tags", "idea_themes", "service_ideas"]
+           "IdeaSdg", "Invitation", "Membership", "ModerationAction", "Report",
+           "ResearchIntervention", "Role", "SearchDocument", "SearchQueueEntry", "Service",
+           "StatusChange", "Suspension", "Tag", "Territory", "Theme", "User", "Vote",
+           "community_themes", "idea_tags", "idea_themes", "service_ideas"]

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ideas.accounts.models import User
@@ -28,9 +28,19 @@ class Comment(db.Model):
     edited_at: Mapped[datetime | None]
     # Soft delete: the thread keeps a "comment deleted" placeholder and its replies.
     deleted_at: Mapped[datetime | None]
+    # Moderation (ideas.moderation): the thread shows "Masqué par la modération" instead of the
+    # text, but to its author and the community's moderators; `hidden_by_id` is NULL when it
+    # was hidden automatically (reports).
+    hidden_at: Mapped[datetime | None]
+    hidden_reason: Mapped[str | None] = mapped_column(String(500))
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None

@@ -17,6 +17,7 @@ from ideas.extensions import db
 from ideas.ideation.models import Idea
 from ideas.ideation.permissions import can_view_idea
 from ideas.markdown import render_markdown
+from ideas.moderation.suspensions import is_suspended, suspended_message
 from ideas.utils import clean_text, utcnow
 
 EMPTY = _l("Écrivez votre commentaire avant de l'envoyer.")
@@ -57,6 +58,14 @@ def check_can_comment(user, idea: Idea) -> None:
         return
     if not is_signed_in(user) or not can_view_idea(user, idea):
         raise CommentRefused(_l("Cette idée n'existe pas ou ne vous est pas accessible."), 404)
+    if is_suspended(user):
+        raise CommentRefused(suspended_message(), 403)
+    if idea.is_hidden:
+        raise CommentRefused(_l("Cette idée est masquée par la modération : elle n'accepte plus "
+                                "de commentaires."))
+    if idea.is_locked:
+        raise CommentRefused(_l("Cette idée est verrouillée par la modération : elle n'accepte "
+                                "plus de nouveaux commentaires."))
     if idea.is_closed:
         raise CommentRefused(_l("Cette idée est retirée ou fusionnée : elle n'accepte plus de "
                                 "commentaires."))
@@ -105,6 +114,12 @@ def _check_author(user, comment: Comment, check) -> None:
         return
     if comment.is_deleted:
         raise CommentRefused(_l("Ce commentaire a été supprimé."))
+    if is_signed_in(user) and comment.author_id == user.id:
+        if comment.is_hidden:
+            raise CommentRefused(_l("Ce commentaire est masqué par la modération : il ne peut "
+                                    "plus être modifié."))
+        if is_suspended(user):
+            raise CommentRefused(suspended_message(), 403)
     raise CommentRefused(_l("Seul l'auteur ou l'autrice d'un commentaire peut le modifier ou le "
                             "supprimer."), 403)
 
@@ -135,4 +150,9 @@ def delete_comment(user, comment: Comment) -> None:
         db.session.expire(comment, ["deleted_at"])
         raise CommentRefused(_l("Ce commentaire a été supprimé."))
     db.session.expire(comment, ["deleted_at"])
-    _count(comment.idea_id, -1)
+    # A comment hidden by the moderation already left the count; read in SQL, after our UPDATE
+    # locked the row, so a concurrent hide (which needs deleted_at NULL) cannot count twice.
+    hidden = db.session.scalar(db.select(Comment.hidden_at.is_not(None))
+                               .where(Comment.id == comment.id))
+    if not hidden:
+        _count(comment.idea_id, -1)

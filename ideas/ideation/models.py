@@ -98,9 +98,16 @@ class Idea(db.Model):
     # Set when the workflow merges this idea into another (its supports and followers moved).
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="SET NULL"),
                                                        index=True)
+    # Moderation (ideas.moderation): a hidden idea leaves every list but for its author and the
+    # community's moderators; `hidden_by_id` is NULL when it was hidden automatically (reports).
+    hidden_at: Mapped[datetime | None]
+    hidden_reason: Mapped[str | None] = mapped_column(String(500))
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    locked_at: Mapped[datetime | None]  # no new comment or support; existing ones stay
+    pinned_at: Mapped[datetime | None]  # first in its community's list
 
     community: Mapped[Community] = relationship()
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     merged_into: Mapped["Idea | None"] = relationship(remote_side=[id])
     themes: Mapped[list[Theme]] = relationship(secondary=idea_themes, order_by=Theme.position)
     tags: Mapped[list[Tag]] = relationship(secondary=idea_tags, order_by=Tag.name)
@@ -118,6 +125,18 @@ class Idea(db.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+    @property
+    def is_pinned(self) -> bool:
+        return self.pinned_at is not None
 
     def __str__(self) -> str:
         return self.title

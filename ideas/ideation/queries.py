@@ -5,11 +5,11 @@ per eager-loaded collection, whatever the number of ideas."""
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
-from sqlalchemy import false, or_, true
+from sqlalchemy import and_, false, or_, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from ideas.accounts.permissions import is_signed_in
-from ideas.communities.models import Community, Membership, MembershipStatus
+from ideas.communities.models import Community, MemberRole, Membership, MembershipStatus
 from ideas.extensions import db
 from ideas.follows.models import IdeaFollow
 from ideas.ideation.models import (
@@ -37,16 +37,32 @@ def member_community_ids(user):
         Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE)
 
 
+def moderated_community_ids(user):
+    """Subquery: the communities the user facilitates (admins moderate every community)."""
+    return db.select(Membership.community_id).where(
+        Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE,
+        Membership.role == MemberRole.FACILITATOR)
+
+
+def unhidden_ideas_filter(user):
+    """Not hidden by the moderation, unless the user wrote it or moderates its community."""
+    if user.is_admin:
+        return true()
+    return or_(Idea.hidden_at.is_(None), Idea.author_id == user.id,
+               Idea.community_id.in_(moderated_community_ids(user)))
+
+
 def visible_ideas_filter(user):
     """Ideas of open communities, of private ones the user belongs to, and every idea for
-    management (managers, admins): the same rule as `can_view_idea`, as SQL."""
+    management (managers, admins), minus the hidden ones (but for their author and the
+    community's moderators): the same rule as `can_view_idea`, as SQL."""
     if not is_signed_in(user):
         return false()
     if user.is_manager:
-        return true()
+        return unhidden_ideas_filter(user)
     readable = db.select(Community.id).where(or_(Community.is_private.is_(False),
                                                  Community.id.in_(member_community_ids(user))))
-    return Idea.community_id.in_(readable)
+    return and_(Idea.community_id.in_(readable), unhidden_ideas_filter(user))
 
 
 @dataclass
@@ -125,6 +141,9 @@ def with_card_details(stmt):
 def search_ideas(user, filters: IdeaFilters, page: int, per_page: int,
                  community: Community | None = None):
     stmt = db.select(Idea).where(visible_ideas_filter(user))
+    if community is not None:
+        # Ideas pinned by the moderation come first in their community, last pinned first.
+        stmt = stmt.order_by(Idea.pinned_at.is_(None), Idea.pinned_at.desc())
     stmt = _sorted(_filtered(stmt, user, filters, community), filters.sort)
     return db.paginate(with_card_details(stmt), page=page, per_page=per_page, error_out=False)
 

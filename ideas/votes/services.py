@@ -17,6 +17,7 @@ from ideas.errors import DomainError
 from ideas.extensions import db
 from ideas.ideation.models import Idea, IdeaStatus
 from ideas.ideation.permissions import can_view_idea
+from ideas.moderation.suspensions import is_suspended, suspended_message
 from ideas.votes.models import Vote
 from ideas.votes.permissions import can_vote
 
@@ -32,6 +33,13 @@ def vote_refusal(user, idea: Idea) -> str | None:
         return _("Vous n'avez pas accès à cette idée.")
     if idea.author_id == user.id:
         return _("Vous ne pouvez pas soutenir votre propre idée.")
+    if is_suspended(user):
+        return str(suspended_message())
+    if idea.is_hidden:
+        return _("Cette idée est masquée par la modération : les soutiens sont clos.")
+    if idea.is_locked:
+        return _("Cette idée est verrouillée par la modération : elle n'accepte plus de "
+                 "nouveaux soutiens.")
     if idea.status == IdeaStatus.WITHDRAWN:
         return _("Cette idée a été retirée par son auteur : les soutiens sont clos.")
     if idea.status == IdeaStatus.MERGED:
