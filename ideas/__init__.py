@@ -59,6 +59,9 @@ def register_blueprints(app: Flask) -> None:
     from ideas.follows.views import blueprint as follows
     from ideas.ideation.views import blueprint as ideation
     from ideas.main import blueprint as main
+    from ideas.moderation.log_views import blueprint as moderation_log
+    from ideas.moderation.suspension_views import blueprint as suspensions
+    from ideas.moderation.views import blueprint as moderation
     from ideas.offer.views import blueprint as offer
     from ideas.research.views import blueprint as research
     from ideas.votes.views import blueprint as votes
@@ -66,6 +69,8 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (main, accounts, communities, ideation, votes, comments, follows, admin,
                       workflow, offer, research, dashboard):
+        app.register_blueprint(blueprint)
+    for blueprint in (moderation, moderation_log, suspensions):
         app.register_blueprint(blueprint)
 
 

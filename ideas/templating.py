@@ -20,6 +20,7 @@ from ideas.communities import permissions as community_permissions
 from ideas.dashboard import permissions as dashboard_permissions
 from ideas.follows import permissions as follow_permissions
 from ideas.ideation import permissions as idea_permissions
+from ideas.moderation import permissions as moderation_permissions
 from ideas.offer import permissions as offer_permissions
 from ideas.research import permissions as research_permissions
 from ideas.votes import permissions as vote_permissions
@@ -29,7 +30,7 @@ PERMISSION_MODULES: list[ModuleType] = [account_permissions, community_permissio
                                         idea_permissions, vote_permissions, comment_permissions,
                                         follow_permissions, workflow_permissions,
                                         offer_permissions, research_permissions,
-                                        dashboard_permissions]
+                                        dashboard_permissions, moderation_permissions]
 
 
 class Can:

@@ -17,7 +17,6 @@ depends_on = None
 
 
 def upgrade():
-    
     op.create_table('suspensions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -106,10 +105,7 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_ideas_hidden_by_id_users'), 'users', ['hidden_by_id'], ['id'], ondelete='SET NULL')
 
 
-
-
 def downgrade():
-    
     with op.batch_alter_table('ideas', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_ideas_hidden_by_id_users'), type_='foreignkey')
         batch_op.drop_column('pinned_at')
@@ -144,4 +140,3 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_suspensions_user_id'))
 
     op.drop_table('suspensions')
-
