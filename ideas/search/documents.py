@@ -46,6 +46,7 @@ class IdeaDocument:
     territory_id: int | None
     created_at: datetime
     vote_count: int
+    is_hidden: bool  # hidden by the moderation: found only by the community's moderators
     title: str
     body: str
     theme_ids: list[int] = field(default_factory=list)
@@ -66,7 +67,8 @@ class IdeaDocument:
     def fingerprint(self) -> str:
         """Changes whenever anything the index holds changes: `check` compares it."""
         parts = (self.community_id, self.community_name, self.is_private, self.status,
-                 self.territory_id, self.created_at.isoformat(), self.vote_count, self.title,
+                 self.territory_id, self.created_at.isoformat(), self.vote_count,
+                 self.is_hidden, self.title,
                  self.body, self.theme_ids, self.theme_names, self.tags, self.sdgs, self.comments)
         return hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
 
@@ -102,7 +104,7 @@ def _load_batch(connection, condition, limit: int | None = None) -> list[IdeaDoc
     query = (
         select(Idea.id, Idea.community_id, Community.name, Community.is_private,
                Community.territory_id, Idea.status, Idea.created_at, Idea.vote_count,
-               Idea.title, Idea.body, Idea.body_html)
+               Idea.hidden_at, Idea.title, Idea.body, Idea.body_html)
         .join(Community, Community.id == Idea.community_id)
         .where(condition)
         .order_by(Idea.id)
@@ -115,7 +117,8 @@ def _load_batch(connection, condition, limit: int | None = None) -> list[IdeaDoc
             idea_id=row.id, community_id=row.community_id, community_name=row.name,
             is_private=bool(row.is_private), status=str(row.status),
             territory_id=row.territory_id, created_at=row.created_at,
-            vote_count=row.vote_count or 0, title=unicodedata.normalize("NFC", row.title),
+            vote_count=row.vote_count or 0, is_hidden=row.hidden_at is not None,
+            title=unicodedata.normalize("NFC", row.title),
             body=plain_text(row.body_html or render_markdown(row.body)),
         )
     if documents:
@@ -149,7 +152,8 @@ def _add_related(connection, documents: dict[int, IdeaDocument]) -> None:
         documents[idea_id].sdgs.append(sdg)
     comments = connection.execute(
         select(Comment.idea_id, Comment.body, Comment.body_html)
-        .where(Comment.idea_id.in_(ids), Comment.deleted_at.is_(None))
+        .where(Comment.idea_id.in_(ids), Comment.deleted_at.is_(None),
+               Comment.hidden_at.is_(None))
         .order_by(Comment.idea_id, Comment.created_at, Comment.id)
     )
     texts = defaultdict(list)

@@ -1,7 +1,9 @@
 """The search interface both backends implement, and the types they return.
 
-Backends know nothing of users: the caller passes `allowed_community_ids`, computed from the
-database, and re-checks the returned ids against the database (`ideas.search.queries`).
+Backends know nothing of users: the caller passes `allowed_community_ids` (whose ideas the user
+may read) and `moderated_community_ids` (where the user may also find ideas hidden by the
+moderation), computed from the database, and re-checks the returned ids against the database
+(`ideas.search.queries`).
 """
 
 from collections.abc import Callable, Iterable
@@ -94,13 +96,16 @@ class SearchBackend(Protocol):
         """(Re)index these ideas from the database; ids no longer there are removed."""
 
     def search(self, text: str, *, allowed_community_ids: Iterable[int],
+               moderated_community_ids: Iterable[int] = (),
                filters: SearchFilters | None = None, sort: str = "relevance",
                page: int = 1, per_page: int = 20) -> SearchResults: ...
 
     def suggest(self, text: str, *, allowed_community_ids: Iterable[int],
+                moderated_community_ids: Iterable[int] = (),
                 limit: int = SUGGEST_LIMIT) -> list[Hit]: ...
 
     def similar(self, title: str, body: str = "", *, allowed_community_ids: Iterable[int],
+                moderated_community_ids: Iterable[int] = (),
                 exclude_idea_id: int | None = None, limit: int = SIMILAR_LIMIT) -> list[Hit]: ...
 
     def rebuild(self, connection, progress: Progress | None = None) -> int: ...

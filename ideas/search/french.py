@@ -8,6 +8,7 @@ backend (`postgres_backend.py`) expands query words into the variants listed her
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from whoosh.lang import stemmer_for_language
 
@@ -63,6 +64,7 @@ WORD_FAMILIES = (
 WORD_RE = re.compile(r"(?:\w\.){2,}\w?|\w+(?:['’]\w+)*")
 
 
+@lru_cache(maxsize=200_000)  # called for every token: words repeat a lot
 def fold(text: str) -> str:
     """Lower-case and strip accents (é→e, œ→oe, ç→c); the typographic apostrophe becomes '."""
     text = text.lower().replace("œ", "oe").replace("æ", "ae").replace("’", "'")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter
@@ -87,7 +87,7 @@ def _changed(obj) -> bool:
 
 def _do_orm_execute(state) -> None:
     """Statements sent through the session (SQL counter increments, INSERT … of a support, a
-    merge moving supports): note the ideas their WHERE clause or values name."""
+    merge moving supports, a comment hidden by its id): note the ideas they concern."""
     if state.is_select:
         return
     statement = state.statement
@@ -96,6 +96,11 @@ def _do_orm_execute(state) -> None:
     if column is None:
         return
     ids = _ids_named(statement, column, state.parameters)
+    if not ids and table.name == "comments":
+        comment_ids = _ids_named(statement, "id", state.parameters)
+        if comment_ids:  # a comment changed by its own id: find its idea
+            ids = set(state.session.scalars(
+                select(Comment.idea_id).where(Comment.id.in_(comment_ids))))
     if ids:
         pending(state.session).ideas.update(ids)
     else:
@@ -103,6 +108,7 @@ def _do_orm_execute(state) -> None:
 
 
 def _ids_named(statement, column: str, parameters) -> set[int]:
+    """Values compared to `column` in the WHERE clause (= or IN), or given to it as values."""
     ids = set()
     where = getattr(statement, "whereclause", None)
     if where is not None:
@@ -114,7 +120,7 @@ def _ids_named(statement, column: str, parameters) -> set[int]:
                 ids.update(value if isinstance(value, list | tuple | set) else [value])
     try:
         compiled = statement.compile().params
-    except Exception:
+    except Exception:  # a statement we cannot compile alone names no idea
         compiled = {}
     rows = parameters if isinstance(parameters, list) else [parameters or {}]
     for values in [compiled, *rows]:

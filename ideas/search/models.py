@@ -36,8 +36,6 @@ class SearchDocument(db.Model):
     __tablename__ = "search_documents"
     __table_args__ = (
         Index("ix_search_documents_vector", "vector", postgresql_using="gin"),
-        Index("ix_search_documents_spelling_trgm", "spelling", postgresql_using="gin",
-              postgresql_ops={"spelling": "gin_trgm_ops"}),
     )
 
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"),
@@ -45,11 +43,22 @@ class SearchDocument(db.Model):
     fingerprint: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
-    # Folded words of the title, tags, themes and community: "Did you mean" candidates, found
-    # by trigram similarity (pg_trgm is accent-sensitive, hence folded).
-    spelling: Mapped[str] = mapped_column(Text, default="")
     vector: Mapped[str | None] = mapped_column(TSVECTOR().with_variant(Text(), "sqlite"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SearchWord(db.Model):
+    """PostgreSQL backend: the folded words (5+ letters) of titles, tags, themes and community
+    names, the vocabulary "Did you mean" picks from by trigram similarity (pg_trgm compares
+    characters, so words are stored accent-folded like the typed word is)."""
+
+    __tablename__ = "search_words"
+    __table_args__ = (
+        Index("ix_search_words_word_trgm", "word", postgresql_using="gin",
+              postgresql_ops={"word": "gin_trgm_ops"}),
+    )
+
+    word: Mapped[str] = mapped_column(String(60), primary_key=True)
 
 
 # The French configuration: unaccent first, then the French Snowball stemmer (unaccent() itself is
@@ -67,6 +76,6 @@ POSTGRES_SETUP = (
     END $$""",  # noqa: S608 - a constant of this module
 )
 
-for _statement in POSTGRES_SETUP:
-    event.listen(SearchDocument.__table__, "before_create",
-                 DDL(_statement).execute_if(dialect="postgresql"))
+for _table in (SearchDocument.__table__, SearchWord.__table__):
+    for _statement in POSTGRES_SETUP:
+        event.listen(_table, "before_create", DDL(_statement).execute_if(dialect="postgresql"))

@@ -13,11 +13,13 @@ escaped first.
 "Similar ideas": an OR of the lexemes of the typed title (all) and body (the most frequent),
 ranked by ts_rank. It uses the same French analysis and GIN index as search and finds ideas
 that share words in any field; trigram similarity would only compare the spelling of titles and
-miss the same idea worded differently. pg_trgm serves the typo fallback ("Did you mean").
+miss the same idea worded differently. pg_trgm serves the typo fallback ("Did you mean"), on a
+vocabulary of the words of titles, tags, themes and community names (`search_words`).
 """
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from markupsafe import escape
 from sqlalchemy import text
@@ -51,14 +53,37 @@ WRITE_BATCH = 500
 NO_FILTERS = SearchFilters()
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What the user may find: readable communities, moderated ones (hidden ideas too), and
+    the facet filters they chose."""
+
+    allowed: tuple[int, ...]
+    moderated: tuple[int, ...] = ()
+    filters: SearchFilters = NO_FILTERS
+
+    @classmethod
+    def of(cls, allowed, moderated=(), filters=None) -> "Scope":
+        return cls(tuple(sorted({int(c) for c in allowed})),
+                   tuple(sorted({int(c) for c in moderated})), filters or NO_FILTERS)
+
+
 def _document_row(document: IdeaDocument) -> dict:
     row = {"idea_id": document.idea_id, "fingerprint": document.fingerprint(),
-           "title": _no_nul(document.title), "body": _no_nul(document.body),
-           "spelling": french.fold(_no_nul(f"{document.title} {document.keywords}"))}
+           "title": _no_nul(document.title), "body": _no_nul(document.body)}
     for name, value in (("title", document.title), ("keywords", document.keywords),
                         ("body", document.body), ("comments", document.comments)):
         row[f"{name}_escaped"] = str(escape(_no_nul(value)))
     return row
+
+
+def _vocabulary(documents: list[IdeaDocument]) -> list[str]:
+    words = set()
+    for document in documents:
+        text = french.fold(f"{document.title} {document.keywords}")
+        words.update(w for w in french.WORD_RE.findall(text)
+                     if CORRECTION_MIN_LETTERS <= len(w) <= 60 and w.isalpha())
+    return sorted(words)
 
 
 def _no_nul(value: str) -> str:
@@ -72,8 +97,12 @@ class PostgresBackend:
     def write(self, connection, documents: list[IdeaDocument],
               deleted_ids: Iterable[int] = ()) -> None:
         for start in range(0, len(documents), WRITE_BATCH):
-            connection.execute(sql.UPSERT, [_document_row(d)
-                                            for d in documents[start:start + WRITE_BATCH]])
+            batch = documents[start:start + WRITE_BATCH]
+            connection.execute(sql.UPSERT, [_document_row(d) for d in batch])
+            # Words are only added: a word no idea uses any more may be suggested, and the
+            # corrected search then finds nothing, so no "Did you mean" is shown.
+            if words := _vocabulary(batch):
+                connection.execute(sql.ADD_WORDS, {"words": words})
         deleted = sorted(set(deleted_ids))
         if deleted:
             connection.execute(sql.DELETE, {"ids": deleted})
@@ -103,6 +132,7 @@ class PostgresBackend:
         total = count_ideas(connection)
         # DELETE, not TRUNCATE: searches keep reading the old rows until this commits.
         connection.execute(text("DELETE FROM search_documents"))
+        connection.execute(text("DELETE FROM search_words"))
         done, batch = 0, []
         for document in load_documents(connection):
             batch.append(document)
@@ -137,30 +167,33 @@ class PostgresBackend:
 
     # -- reads ---------------------------------------------------------------------------
     def search(self, text_: str, *, allowed_community_ids: Iterable[int],
+               moderated_community_ids: Iterable[int] = (),
                filters: SearchFilters = NO_FILTERS, sort: str = "relevance",
                page: int = 1, per_page: int = 20) -> SearchResults:
         page = min(max(1, page), MAX_PAGE)
         per_page = min(max(1, per_page), MAX_PER_PAGE)
+        scope = Scope.of(allowed_community_ids, moderated_community_ids, filters)
         parsed = parse(text_)
         if parsed.is_empty:
             if clean_text(text_):  # only stop words or symbols: nothing to look for
                 return SearchResults([], 0, page, per_page)
-            return self._run(None, allowed_community_ids, filters,
-                             sort if sort != "relevance" else "newest", page, per_page)
+            return self._run(None, scope, sort if sort != "relevance" else "newest", page,
+                             per_page)
         tsq = self._tsquery(parsed)
         if not tsq:
             return SearchResults([], 0, page, per_page)
-        results = self._run(tsq, allowed_community_ids, filters, sort, page, per_page)
+        results = self._run(tsq, scope, sort, page, per_page)
         if results.total == 0:
-            corrected = self._correct(parsed, allowed_community_ids)
+            corrected = self._correct(parsed)
             if corrected is not None and (fixed := self._tsquery(corrected)):
-                retry = self._run(fixed, allowed_community_ids, filters, sort, page, per_page)
+                retry = self._run(fixed, scope, sort, page, per_page)
                 if retry.total:
                     retry.corrected_query = corrected.to_text()
                     return retry
         return results
 
     def suggest(self, text_: str, *, allowed_community_ids: Iterable[int],
+                moderated_community_ids: Iterable[int] = (),
                 limit: int = SUGGEST_LIMIT) -> list[Hit]:
         cleaned = clean_text(text_, 200)
         words = parse(cleaned).words()
@@ -178,12 +211,13 @@ class PostgresBackend:
         tsq = self._tsquery(complete, prefix)
         if not tsq:
             return []
-        rank = f"ts_rank_cd({sql.WEIGHTS}, d.vector, {sql.TSQ})"
-        return self._page(f"AND d.vector @@ {sql.TSQ}", rank, {"tsq": tsq},
-                          allowed_community_ids, NO_FILTERS, order=sql.ORDERS["suggest"],
-                          limit=limit, offset=0, excerpt=False)
+        return self._page(Scope.of(allowed_community_ids, moderated_community_ids),
+                          f"AND d.vector @@ {sql.TSQ}",
+                          f"ts_rank_cd({sql.WEIGHTS}, d.vector, {sql.TSQ})", {"tsq": tsq},
+                          order="suggest", limit=limit, offset=0, excerpt=False)
 
     def similar(self, title: str, body: str = "", *, allowed_community_ids: Iterable[int],
+                moderated_community_ids: Iterable[int] = (),
                 exclude_idea_id: int | None = None, limit: int = SIMILAR_LIMIT) -> list[Hit]:
         title, body = clean_text(title, 300), clean_text(body, 5000)
         if not title and not body:
@@ -199,9 +233,9 @@ class PostgresBackend:
         if exclude_idea_id is not None:
             conditions += " AND i.id <> :exclude"
             params["exclude"] = exclude_idea_id
-        return self._page(conditions, f"ts_rank({sql.WEIGHTS}, d.vector, {sql.TSQ})", params,
-                          allowed_community_ids, NO_FILTERS, order=sql.ORDERS["relevance"],
-                          limit=limit, offset=0)
+        return self._page(Scope.of(allowed_community_ids, moderated_community_ids),
+                          conditions, f"ts_rank({sql.WEIGHTS}, d.vector, {sql.TSQ})", params,
+                          order="relevance", limit=limit, offset=0)
 
     # -- internals -----------------------------------------------------------------------
     def _tsquery(self, parsed: ParsedQuery, prefix: str = "") -> str:
@@ -211,8 +245,8 @@ class PostgresBackend:
             return ""
         return db.session.scalar(text(statement), params) or ""
 
-    def _run(self, tsq: str | None, allowed, filters: SearchFilters, sort: str,
-             page: int, per_page: int) -> SearchResults:
+    def _run(self, tsq: str | None, scope: Scope, sort: str, page: int,
+             per_page: int) -> SearchResults:
         results = SearchResults([], 0, page, per_page, facets={f: {} for f in FACETS})
         if tsq is None:
             conditions, rank, params = "", "0", {}
@@ -220,22 +254,23 @@ class PostgresBackend:
             conditions = f"AND d.vector @@ {sql.TSQ}"
             rank = f"ts_rank_cd({sql.WEIGHTS}, d.vector, {sql.TSQ})"
             params = {"tsq": tsq}
-        matched, all_params = self._matched(conditions, "0", params, allowed, filters)
+        matched, all_params = self._matched(scope, conditions, "0", params)
         for facet, value, count in db.session.execute(
                 text(sql.FACETS.format(matched=matched)), all_params):
             results.facets[facet][value if facet == "status" else int(value)] = count
         results.total = sum(results.facets["status"].values())
         if results.total and (page - 1) * per_page < results.total:
-            results.hits = self._page(conditions, rank, params, allowed, filters,
-                                      order=sql.ORDERS.get(sort, sql.ORDERS["relevance"]),
+            results.hits = self._page(scope, conditions, rank, params,
+                                      order=sort if sort in sql.ORDERS else "relevance",
                                       limit=per_page, offset=(page - 1) * per_page,
                                       highlight=tsq is not None)
         return results
 
-    def _matched(self, conditions: str, rank: str, params: dict, allowed,
-                 filters: SearchFilters) -> tuple[str, dict]:
-        params = {**params, "allowed": sorted({int(c) for c in allowed}),
-                  "hidden": list(HIDDEN_STATUSES)}
+    def _matched(self, scope: Scope, conditions: str, rank: str,
+                 params: dict) -> tuple[str, dict]:
+        filters = scope.filters
+        params = {**params, "allowed": list(scope.allowed), "moderated": list(scope.moderated),
+                  "hidden_statuses": list(HIDDEN_STATUSES)}
         extra = [conditions]
         for name, column, values, kind in (
                 ("f_communities", "i.community_id", filters.community_ids, int),
@@ -257,16 +292,17 @@ class PostgresBackend:
             params["f_years"] = [int(v) for v in filters.years]
         return sql.MATCHED.format(rank=rank, conditions=" ".join(extra)), params
 
-    def _page(self, conditions, rank, params, allowed, filters, *, order, limit, offset,
-              excerpt: bool = True, highlight: bool = True) -> list[Hit]:
-        matched, params = self._matched(conditions, rank, params, allowed, filters)
-        title, body = sql.ESCAPED.format("d_title"), "''"
+    def _page(self, scope: Scope, conditions, rank, params, *, order: str, limit: int,
+              offset: int, excerpt: bool = True, highlight: bool = True) -> list[Hit]:
+        matched, params = self._matched(scope, conditions, rank, params)
+        title, body = sql.ESCAPED.format("d.title"), "''"
         if highlight:
             title = f"ts_headline({sql.CFG}, {title}, {sql.TSQ}, '{sql.HEADLINE_TITLE}')"
             if excerpt:
-                body = (f"ts_headline({sql.CFG}, {sql.ESCAPED.format('d_body')}, {sql.TSQ}, "
+                body = (f"ts_headline({sql.CFG}, {sql.ESCAPED.format('d.body')}, {sql.TSQ}, "
                         f"'{sql.HEADLINE_BODY}')")
-        statement = sql.PAGE.format(matched=matched, order=order, title=title, body=body)
+        statement = sql.PAGE.format(matched=matched, inner_order=sql.ORDERS[order],
+                                    order=sql.PAGE_ORDERS[order], title=title, body=body)
         rows = db.session.execute(text(statement), {**params, "limit": limit, "offset": offset})
         hits = []
         for row in rows:
@@ -277,28 +313,18 @@ class PostgresBackend:
                             float(row.rank or 0)))
         return hits
 
-    def _correct(self, parsed: ParsedQuery, allowed) -> ParsedQuery | None:
-        """Words of 5+ letters: the closest word (one edit; a swap of two letters counts as one)
-        among the titles, tags and themes that trigram similarity brings up."""
+    def _correct(self, parsed: ParsedQuery) -> ParsedQuery | None:
+        """Words of 5+ letters found in no idea: the closest known word, one edit away (a swap
+        of two letters counts as one)."""
         corrections = {}
-        allowed_ids = sorted({int(c) for c in allowed})
-        db.session.execute(sql.SPELLING_THRESHOLD)
+        db.session.execute(sql.SIMILARITY_THRESHOLD)
         for word in parsed.words():
             folded = french.fold(french.strip_elision(word))
-            if len(folded) < CORRECTION_MIN_LETTERS:
+            if len(folded) < CORRECTION_MIN_LETTERS or db.session.scalar(
+                    sql.WORD_MATCHES, {"word": word}):
                 continue
-            spellings = db.session.execute(sql.SPELLING_CANDIDATES,
-                                           {"word": folded, "allowed": allowed_ids}).scalars()
-            counts: dict[str, int] = {}
-            known = False
-            for spelling in spellings:
-                words = french.WORD_RE.findall(spelling)
-                if folded in words:  # the word exists: not a typo (the query failed otherwise)
-                    known = True
+            for candidate in db.session.scalars(sql.SIMILAR_WORDS, {"word": folded}):
+                if damerau_levenshtein(folded, candidate) <= 1:
+                    corrections[word] = candidate
                     break
-                for candidate in words:
-                    if damerau_levenshtein(folded, candidate) <= 1:
-                        counts[candidate] = counts.get(candidate, 0) + 1
-            if counts and not known:
-                corrections[word] = max(sorted(counts), key=counts.get)
         return parsed.replace_words(corrections) if corrections else None

@@ -17,16 +17,16 @@ HEADLINE_BODY = ("StartSel=<mark>, StopSel=</mark>, MaxWords=40, MinWords=15, Sh
 # Texts are escaped (markupsafe) before to_tsvector, exactly as before ts_headline, so both
 # parse the same tokens: a body's "<script>" is the word script, not an ignored XML tag.
 UPSERT = text(f"""
-    INSERT INTO search_documents (idea_id, fingerprint, title, body, spelling, vector, updated_at)
-    VALUES (:idea_id, :fingerprint, :title, :body, :spelling,
+    INSERT INTO search_documents (idea_id, fingerprint, title, body, vector, updated_at)
+    VALUES (:idea_id, :fingerprint, :title, :body,
             setweight(to_tsvector({CFG}, :title_escaped), 'A')
             || setweight(to_tsvector({CFG}, :keywords_escaped), 'B')
             || setweight(to_tsvector({CFG}, :body_escaped), 'C')
             || setweight(to_tsvector({CFG}, :comments_escaped), 'D'),
             now() AT TIME ZONE 'utc')
     ON CONFLICT (idea_id) DO UPDATE SET fingerprint = excluded.fingerprint,
-        title = excluded.title, body = excluded.body, spelling = excluded.spelling,
-        vector = excluded.vector, updated_at = excluded.updated_at
+        title = excluded.title, body = excluded.body, vector = excluded.vector,
+        updated_at = excluded.updated_at
 """)  # noqa: S608 - constants only
 
 DELETE = text("DELETE FROM search_documents WHERE idea_id = ANY(:ids)")
@@ -34,14 +34,16 @@ DELETE = text("DELETE FROM search_documents WHERE idea_id = ANY(:ids)")
 QUEUE = text("INSERT INTO search_queue (idea_id, reason, created_at) "
              "VALUES (:idea_id, :reason, now() AT TIME ZONE 'utc')")
 
-# The visible ideas matching :tsq (or all visible ideas when there is no text).
+# The visible ideas matching :tsq (or all visible ideas when there is no text): ids and the
+# columns facets and sorts need, never the texts (a broad query matches tens of thousands).
 MATCHED = """
-    SELECT i.id, i.community_id, i.status, i.created_at, i.vote_count, c.territory_id,
-           d.title AS d_title, d.body AS d_body, {rank} AS rank
+    SELECT d.idea_id AS id, i.community_id, i.status, i.created_at, i.vote_count,
+           c.territory_id, {rank} AS rank
     FROM search_documents d
     JOIN ideas i ON i.id = d.idea_id
     JOIN communities c ON c.id = i.community_id
-    WHERE i.community_id = ANY(:allowed) AND i.status <> ALL(:hidden) {conditions}
+    WHERE i.community_id = ANY(:allowed) AND i.status <> ALL(:hidden_statuses)
+      AND (i.hidden_at IS NULL OR i.community_id = ANY(:moderated)) {conditions}
 """
 
 # Facet counts of the matched set, in one round trip. Every idea has exactly one status, so
@@ -60,17 +62,22 @@ FACETS = """
               JOIN idea_sdgs s ON s.idea_id = m.id GROUP BY s.sdg
 """
 
-# One page of hits; ts_headline (the costly part) runs on that page only.
+# One page of hits: ordered on the slim matched set, then the texts of that page only go
+# through ts_headline (the costly part).
 PAGE = """
-    WITH page AS (SELECT * FROM ({matched}) m ORDER BY {order} LIMIT :limit OFFSET :offset)
-    SELECT id, rank, {title} AS title_html, {body} AS body_html, d_body
-    FROM page ORDER BY {order}
+    WITH page AS (SELECT * FROM ({matched}) m ORDER BY {inner_order}
+                  LIMIT :limit OFFSET :offset)
+    SELECT page.id, page.rank, {title} AS title_html, {body} AS body_html, d.body AS d_body
+    FROM page JOIN search_documents d ON d.idea_id = page.id
+    ORDER BY {order}
 """
 
 ORDERS = {"relevance": "rank DESC, created_at DESC, id DESC",
           "newest": "created_at DESC, id DESC",
           "votes": "vote_count DESC, created_at DESC, id DESC",
           "suggest": "rank DESC, vote_count DESC, id DESC"}
+PAGE_ORDERS = {key: ", ".join(f"page.{part}" for part in order.split(", "))
+               for key, order in ORDERS.items()}
 
 # Escaping in SQL before ts_headline adds <mark>: the marks are then its only markup.
 ESCAPED = ("replace(replace(replace(replace(replace({0}, '&', '&amp;'), '<', '&lt;'), "
@@ -87,14 +94,17 @@ LEXEMES_TO_TSQUERY = text(
     "SELECT CAST((SELECT string_agg(quote_literal(l), ' | ') "
     "FROM unnest(CAST(:lexemes AS text[])) l)::tsquery AS text)")
 
-# A one-letter typo in a short word leaves few trigrams in common: 0.3, not the default 0.6
-# (SET LOCAL: for this transaction only).
-SPELLING_THRESHOLD = text("SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', true)")
-SPELLING_CANDIDATES = text("""
-    SELECT d.spelling FROM search_documents d JOIN ideas i ON i.id = d.idea_id
-    WHERE :word <% d.spelling AND i.community_id = ANY(:allowed)
-    ORDER BY word_similarity(:word, d.spelling) DESC LIMIT 20
-""")
+# "Did you mean": words of titles, tags, themes and community names (search_words), the
+# closest by trigram similarity; a one-letter typo in a short word leaves few trigrams in
+# common, hence 0.3 rather than the default 0.6 (SET LOCAL: this transaction only).
+ADD_WORDS = text("INSERT INTO search_words (word) SELECT unnest(CAST(:words AS text[])) "
+                 "ON CONFLICT (word) DO NOTHING")
+SIMILARITY_THRESHOLD = text("SELECT set_config('pg_trgm.similarity_threshold', '0.3', true)")
+SIMILAR_WORDS = text("SELECT word FROM search_words WHERE word % :word "
+                     "ORDER BY similarity(word, :word) DESC, word LIMIT 10")
+WORD_MATCHES = text(
+    f"SELECT EXISTS (SELECT 1 FROM search_documents WHERE vector @@ websearch_to_tsquery({CFG}, "  # noqa: S608
+    ":word))")
 
 
 def tsquery_sql(parsed: ParsedQuery, prefix: str = "") -> tuple[str, dict]:

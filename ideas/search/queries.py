@@ -1,8 +1,9 @@
 """What pages call: search, suggestions, similar ideas — for a user, checked against the database.
 
-The backend gets the communities the user may read (`visibility.allowed_community_ids`) and
-returns idea ids; those ids are then loaded with `visible_ideas_filter(user)`, so an index that
-is stale or wrong can hide an idea but never show one the user may not see.
+The backend gets the communities the user may read and those they moderate (`visibility`) and
+returns idea ids; those ids are then loaded with `visible_ideas_filter(user)` (communities,
+moderation), so an index that is stale or wrong can hide an idea but never show one the user
+may not see.
 
 Every function may raise `SearchUnavailable` (index missing, corrupt, being rebuilt): the page
 shows "la recherche est indisponible / en cours de reconstruction" instead of an error.
@@ -21,7 +22,7 @@ from ideas.search.engine import (
     SearchResults,
 )
 from ideas.search.registry import get_backend
-from ideas.search.visibility import allowed_community_ids
+from ideas.search.visibility import allowed_community_ids, moderated_community_ids
 
 
 @dataclass
@@ -51,15 +52,14 @@ class SearchPage:
 
 def search_ideas(user, text: str, *, filters: SearchFilters | None = None,
                  sort: str = "relevance", page: int = 1, per_page: int = 20) -> SearchPage:
-    results = get_backend().search(text or "", allowed_community_ids=allowed_community_ids(user),
+    results = get_backend().search(text or "", **_scope(user),
                                    filters=filters or SearchFilters(), sort=sort, page=page,
                                    per_page=per_page)
     return SearchPage(text or "", results, _checked(user, results.hits))
 
 
 def suggest_ideas(user, text: str, limit: int = SUGGEST_LIMIT) -> list[FoundIdea]:
-    hits = get_backend().suggest(text or "", allowed_community_ids=allowed_community_ids(user),
-                                 limit=limit)
+    hits = get_backend().suggest(text or "", **_scope(user), limit=limit)
     return _checked(user, hits)
 
 
@@ -67,10 +67,14 @@ def similar_ideas(user, title: str, body: str = "", *, exclude: Idea | None = No
                   limit: int = SIMILAR_LIMIT) -> list[FoundIdea]:
     """For the new-idea form (title and body as typed) and for facilitators on an idea page
     (`exclude=idea`, with its own title and body)."""
-    hits = get_backend().similar(title or "", body or "",
-                                 allowed_community_ids=allowed_community_ids(user),
+    hits = get_backend().similar(title or "", body or "", **_scope(user),
                                  exclude_idea_id=exclude.id if exclude else None, limit=limit)
     return _checked(user, hits)
+
+
+def _scope(user) -> dict:
+    return {"allowed_community_ids": allowed_community_ids(user),
+            "moderated_community_ids": moderated_community_ids(user)}
 
 
 def _checked(user, hits: list[Hit]) -> list[FoundIdea]:

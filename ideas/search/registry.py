@@ -20,6 +20,9 @@ def init_app(app: Flask) -> None:
     # ideas (first start, deleted directory); above, `flask search rebuild` does it.
     app.config.setdefault("SEARCH_AUTO_REBUILD_MAX",
                           int(os.environ.get("SEARCH_AUTO_REBUILD_MAX", 5000)))
+    # Processes analysing documents during a Whoosh rebuild (the CLI; workers write one by one).
+    app.config.setdefault("SEARCH_REBUILD_PROCS", int(os.environ.get(
+        "SEARCH_REBUILD_PROCS", min(4, os.cpu_count() or 1))))
     name = app.config["SEARCH_BACKEND"]
     if name not in BACKENDS:
         raise SearchConfigurationError(
@@ -39,7 +42,8 @@ def make_backend(name: str, app: Flask):
         return PostgresBackend()
     from ideas.search.whoosh_backend import WhooshBackend
 
-    return WhooshBackend(app.config["SEARCH_INDEX_DIR"])
+    return WhooshBackend(app.config["SEARCH_INDEX_DIR"],
+                         rebuild_procs=app.config["SEARCH_REBUILD_PROCS"])
 
 
 def get_backend(app: Flask | None = None):

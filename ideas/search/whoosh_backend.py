@@ -37,11 +37,12 @@ from ideas.search.highlight import (
     trusted,
 )
 from ideas.search.query import Item, ParsedQuery, Phrase, clean_text, parse
-from ideas.search.whoosh_index import WhooshIndex, document_fields
+from ideas.search.whoosh_index import FACET_FIELDS, WhooshIndex, document_fields
 
 log = logging.getLogger(__name__)
 
 FIELD_BOOSTS = {"title": 3.0, "keywords": 2.0, "body": 1.0, "comments": 0.5}
+PHRASE_FIELDS = ("title", "keywords", "body")  # the fields indexed with positions
 SIMILAR_FIELDS = {"title": 2.0, "keywords": 1.5, "body": 1.0}
 SIMILAR_TERMS = 15
 CORRECTION_MIN_LETTERS = 5
@@ -56,8 +57,9 @@ SORTS = {
 class WhooshBackend:
     name = "whoosh"
 
-    def __init__(self, index_dir: str):
+    def __init__(self, index_dir: str, rebuild_procs: int = 1):
         self.index = WhooshIndex(index_dir)
+        self.rebuild_procs = max(1, rebuild_procs)
         self._analyzer = french_analyzer()
 
     # -- writes --------------------------------------------------------------------------
@@ -83,8 +85,13 @@ class WhooshBackend:
             index = self.index.create()
         done = 0
         # One writer, replacing every segment at commit: searches keep the old generation until
-        # then, and concurrent writers wait for the lock (then queue their ids).
-        with self.index.writer(index, clear=True, limitmb=256) as writer:
+        # then, and concurrent writers wait for the lock (then queue their ids). With several
+        # processes, each analyses batches of documents and writes its own segment.
+        options = {"limitmb": 256}
+        if self.rebuild_procs > 1:
+            options.update(procs=self.rebuild_procs, multisegment=True, batchsize=250,
+                           subargs={"limitmb": 128})
+        with self.index.writer(index, clear=True, **options) as writer:
             for document in load_documents(connection):
                 writer.add_document(**document_fields(document))
                 done += 1
@@ -137,13 +144,15 @@ class WhooshBackend:
 
     # -- reads ---------------------------------------------------------------------------
     def search(self, text: str, *, allowed_community_ids: Iterable[int],
+               moderated_community_ids: Iterable[int] = (),
                filters: SearchFilters = NO_FILTERS, sort: str = "relevance",
                page: int = 1, per_page: int = 20) -> SearchResults:
         page = min(max(1, page), MAX_PAGE)
         per_page = min(max(1, per_page), MAX_PER_PAGE)
         empty = SearchResults([], 0, page, per_page)
         with self._reading() as searcher:
-            visible = self._visible(searcher, allowed_community_ids, filters)
+            visible = self._visible(searcher, allowed_community_ids, filters,
+                                    moderated_community_ids)
             parsed = parse(text)
             if parsed.is_empty:
                 if clean_text(text):  # only stop words or symbols: nothing to look for
@@ -163,6 +172,7 @@ class WhooshBackend:
             return results
 
     def suggest(self, text: str, *, allowed_community_ids: Iterable[int],
+                moderated_community_ids: Iterable[int] = (),
                 limit: int = SUGGEST_LIMIT) -> list[Hit]:
         cleaned = clean_text(text, 200)
         words = parse(cleaned).words()
@@ -175,25 +185,28 @@ class WhooshBackend:
             whole = self._word(words[-1])
             alternatives = [q for q in (whole,) if q is not None]
             if len(prefix) >= PREFIX_MIN_LETTERS:
-                alternatives.append(wq.Prefix("title_words", prefix, boost=2.0))
+                alternatives.append(wq.Prefix("spell", prefix, boost=2.0))
             parts.append(wq.Or(alternatives) if alternatives else None)
         parts = [part for part in parts if part is not None]
         if not parts:
             return []
         with self._reading() as searcher:
-            visible = self._visible(searcher, allowed_community_ids, NO_FILTERS)
+            visible = self._visible(searcher, allowed_community_ids, NO_FILTERS,
+                                    moderated_community_ids)
             if not visible:
                 return []
             results = searcher.search(wq.And(parts), filter=visible, limit=limit)
             return [self._hit(results, hit, excerpt=False) for hit in results]
 
     def similar(self, title: str, body: str = "", *, allowed_community_ids: Iterable[int],
+                moderated_community_ids: Iterable[int] = (),
                 exclude_idea_id: int | None = None, limit: int = SIMILAR_LIMIT) -> list[Hit]:
         text = clean_text(f"{title}\n{body}", 5000)
         if not text:
             return []
         with self._reading() as searcher:
-            visible = self._visible(searcher, allowed_community_ids, NO_FILTERS)
+            visible = self._visible(searcher, allowed_community_ids, NO_FILTERS,
+                                    moderated_community_ids)
             if exclude_idea_id is not None:
                 docnum = searcher.document_number(id=str(exclude_idea_id))
                 visible.discard(docnum)
@@ -228,10 +241,14 @@ class WhooshBackend:
 
         return _Reading()
 
-    def _visible(self, searcher, allowed_community_ids, filters: SearchFilters) -> set[int]:
+    def _visible(self, searcher, allowed_community_ids, filters: SearchFilters,
+                 moderated_community_ids=()) -> set[int]:
         postings = self.index.facet_postings(searcher)
         visible = _union(postings["community"], allowed_community_ids)
         visible -= _union(postings["status"], HIDDEN_STATUSES)
+        hidden = set(postings["hidden"].get("1", ())) - _union(postings["community"],
+                                                                moderated_community_ids)
+        visible -= hidden
         for facet, values in filters.as_dict().items():
             if values:
                 visible &= _union(postings[facet], values)
@@ -245,7 +262,7 @@ class WhooshBackend:
         matched = visible.intersection(searcher.docs_for_query(query))
         results.total = len(matched)
         postings = self.index.facet_postings(searcher)
-        results.facets = {facet: _counts(values, matched) for facet, values in postings.items()}
+        results.facets = {facet: _counts(postings[facet], matched) for facet in FACET_FIELDS}
         if not matched or (page - 1) * per_page >= len(matched):
             return results
         found = searcher.search(query, filter=matched, limit=page * per_page,
@@ -277,7 +294,7 @@ class WhooshBackend:
         return self._phrase(tokens)
 
     def _phrase(self, tokens: list[str]):
-        return wq.Or([wq.Phrase(f, tokens, boost=b) for f, b in FIELD_BOOSTS.items()])
+        return wq.Or([wq.Phrase(f, tokens, boost=FIELD_BOOSTS[f]) for f in PHRASE_FIELDS])
 
     def _item(self, item: Item):
         if isinstance(item, Phrase):

@@ -12,7 +12,8 @@ import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.util.filelock import try_for
 from whoosh.writing import CLEAR
@@ -27,29 +28,35 @@ LOCK_TIMEOUT = 5.0  # seconds per attempt; a commit of a few documents takes mil
 LOCK_ATTEMPTS = 3
 FACET_FIELDS = {"community": "community_id", "theme": "theme_ids", "status": "status",
                 "territory": "territory_id", "sdg": "sdgs", "year": "year"}
+# Postings kept per index generation: the facets, and the hidden flag (visibility only).
+POSTING_FIELDS = {**FACET_FIELDS, "hidden": "hidden"}
 
 
 def build_schema() -> Schema:
+    """Filter and facet fields are indexed, not stored (facets count postings); dates and
+    support counts are columns only, for sorting (a NUMERIC field would also index 16 range
+    terms per value that nothing queries)."""
     french, words = french_analyzer(), words_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
         fingerprint=STORED(),
-        community_id=ID(stored=True),
-        is_private=BOOLEAN(stored=True),
-        status=ID(stored=True),
-        territory_id=ID(stored=True),
-        theme_ids=KEYWORD(stored=True),
-        sdgs=KEYWORD(stored=True),
-        year=ID(stored=True),
-        created_at=NUMERIC(int, bits=64, stored=True, sortable=True),
-        vote_count=NUMERIC(int, stored=True, sortable=True),
+        community_id=ID(),
+        status=ID(),
+        territory_id=ID(),
+        theme_ids=KEYWORD(),
+        sdgs=KEYWORD(),
+        year=ID(),
+        hidden=ID(),  # "1" when hidden by the moderation
+        created_at=COLUMN(NumericColumn("q")),
+        vote_count=COLUMN(NumericColumn("i")),
         title=TEXT(analyzer=french, stored=True),
         keywords=TEXT(analyzer=french),
         body=TEXT(analyzer=french, stored=True),
-        comments=TEXT(analyzer=french),
-        # Unstemmed folded words: title prefixes (search-as-you-type), spelling corrections.
-        title_words=TEXT(analyzer=words),
-        spell=TEXT(analyzer=words),
+        comments=TEXT(analyzer=french, phrase=False),  # no positions: phrases look elsewhere
+        # Unstemmed folded words of titles, tags, themes and community names: prefixes for
+        # search-as-you-type, "Did you mean" corrections (bodies would double the indexing
+        # time and bring every typo of every body into the corrections).
+        spell=TEXT(analyzer=words, phrase=False),
     )
 
 
@@ -58,11 +65,11 @@ def document_fields(document: IdeaDocument) -> dict:
         "id": str(document.idea_id),
         "fingerprint": document.fingerprint(),
         "community_id": str(document.community_id),
-        "is_private": document.is_private,
         "status": document.status,
         "theme_ids": " ".join(str(t) for t in document.theme_ids),
         "sdgs": " ".join(str(s) for s in document.sdgs),
         "year": str(document.year),
+        "hidden": "1" if document.is_hidden else "0",
         # Microseconds: ideas posted within the same second still sort by age.
         "created_at": int(document.created_at.timestamp() * 1_000_000),
         "vote_count": document.vote_count,
@@ -70,8 +77,7 @@ def document_fields(document: IdeaDocument) -> dict:
         "keywords": document.keywords,
         "body": document.body,
         "comments": document.comments,
-        "title_words": document.title,
-        "spell": f"{document.title} {document.keywords} {document.body}",
+        "spell": f"{document.title} {document.keywords}",
     }
     if document.territory_id is not None:
         fields["territory_id"] = str(document.territory_id)
@@ -188,7 +194,7 @@ class WhooshIndex:
             started = time.perf_counter()
             reader = searcher.reader()
             postings = {}
-            for facet, fieldname in FACET_FIELDS.items():
+            for facet, fieldname in POSTING_FIELDS.items():
                 values = {}
                 for value in reader.field_terms(fieldname):
                     values[value] = frozenset(

@@ -81,3 +81,37 @@ def test_a_withdrawn_idea_leaves_the_results(backend, corpus, db):
     db.session.commit()
     assert backend.search("vélo", allowed_community_ids=[corpus.open.id]).total == 0
     assert backend.suggest("vélo", allowed_community_ids=[corpus.open.id]) == []
+
+
+def test_hidden_ideas_are_found_only_by_the_community_moderators(backend, corpus, db,
+                                                                 outsider, admin):
+    from ideas.ideation.models import Idea
+    from ideas.utils import utcnow
+
+    facilitator = factories.UserFactory(display_name="Animatrice")
+    factories.MembershipFactory(user=facilitator, community=corpus.open, role="facilitator")
+    db.session.get(Idea, corpus.ids["velos"]).hidden_at = utcnow()
+    db.session.commit()
+
+    found = queries.search_ideas(outsider, "vélo OR covoiturage")
+    assert corpus.keys(item.idea.id for item in found.items) == {"covoiturage"}
+    assert found.total == 1 and found.facets["community"] == {corpus.open.id: 1}
+    assert queries.suggest_ideas(outsider, "Des vélos") == []
+    for moderator in (facilitator, admin):
+        found = queries.search_ideas(moderator, "vélo")
+        assert corpus.keys(item.idea.id for item in found.items) == {"velos"}
+
+
+def test_a_hidden_comment_no_longer_finds_its_idea(backend, corpus, db, outsider):
+    from ideas.comments.services import post_comment
+    from ideas.ideation.models import Idea
+    from ideas.utils import utcnow
+
+    comment = post_comment(outsider, db.session.get(Idea, corpus.ids["eau"]),
+                           "Pensez aux chasses d'eau économes.")
+    db.session.commit()
+    assert corpus.keys(i.idea.id for i in queries.search_ideas(outsider, "chasses").items) == {
+        "eau"}
+    comment.hidden_at = utcnow()
+    db.session.commit()
+    assert queries.search_ideas(outsider, "chasses").total == 0
