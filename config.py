@@ -53,6 +53,17 @@ class Config:
     )
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
 
+    # Notifications (README, "Notifications"): the bell's refresh, digest times (Paris), and
+    # the outbox's retries of refused emails (delay doubling from the base, up to the cap).
+    NOTIFICATIONS_POLL_SECONDS = int(os.environ.get("NOTIFICATIONS_POLL_SECONDS", 45))
+    NOTIFICATIONS_DIGEST_HOUR = int(os.environ.get("NOTIFICATIONS_DIGEST_HOUR", 7))
+    NOTIFICATIONS_WEEKLY_DAY = int(os.environ.get("NOTIFICATIONS_WEEKLY_DAY", 0))  # Monday
+    NOTIFICATIONS_WORKER_SLEEP = int(os.environ.get("NOTIFICATIONS_WORKER_SLEEP", 60))
+    EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", 8))
+    EMAIL_RETRY_BASE_SECONDS = int(os.environ.get("EMAIL_RETRY_BASE_SECONDS", 60))
+    EMAIL_RETRY_MAX_SECONDS = int(os.environ.get("EMAIL_RETRY_MAX_SECONDS", 6 * 3600))
+    EMAIL_SENDING_LEASE_SECONDS = int(os.environ.get("EMAIL_SENDING_LEASE_SECONDS", 600))
+
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")

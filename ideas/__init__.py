@@ -62,13 +62,14 @@ def register_blueprints(app: Flask) -> None:
     from ideas.moderation.log_views import blueprint as moderation_log
     from ideas.moderation.suspension_views import blueprint as suspensions
     from ideas.moderation.views import blueprint as moderation
+    from ideas.notifications.views import blueprint as notifications
     from ideas.offer.views import blueprint as offer
     from ideas.research.views import blueprint as research
     from ideas.votes.views import blueprint as votes
     from ideas.workflow.views import blueprint as workflow
 
     for blueprint in (main, accounts, communities, ideation, votes, comments, follows, admin,
-                      workflow, offer, research, dashboard):
+                      workflow, offer, research, dashboard, notifications):
         app.register_blueprint(blueprint)
     for blueprint in (moderation, moderation_log, suspensions):
         app.register_blueprint(blueprint)

@@ -13,6 +13,7 @@ from ideas.accounts.models import Role
 from ideas.errors import DomainError
 from ideas.extensions import db
 from ideas.import_files import error_lines
+from ideas.notifications.cli import notifications_cli
 from ideas.offer.cli import import_services_command
 from ideas.search.cli import register as register_search_cli
 
@@ -23,6 +24,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(import_ideas_command)
     app.cli.add_command(import_services_command)
+    app.cli.add_command(notifications_cli)
     register_search_cli(app)
 
 

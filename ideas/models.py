@@ -6,6 +6,12 @@ from ideas.communities.models import Community, Membership, community_themes
 from ideas.follows.models import CommunityFollow, IdeaFollow
 from ideas.ideation.models import Idea, IdeaRevision, IdeaSdg, Tag, idea_tags, idea_themes
 from ideas.moderation.models import ModerationAction, Report, Suspension
+from ideas.notifications.models import (
+    CommentMention,
+    Notification,
+    NotificationPreference,
+    OutboxEmail,
+)
 from ideas.offer.models import Service, service_ideas
 from ideas.reference.models import Territory, Theme
 from ideas.research.models import ResearchIntervention
@@ -13,8 +19,9 @@ from ideas.search.models import SearchDocument, SearchQueueEntry
 from ideas.votes.models import Vote
 from ideas.workflow.models import StatusChange
 
-__all__ = ["Comment", "Community", "CommunityFollow", "Idea", "IdeaFollow", "IdeaRevision",
-           "IdeaSdg", "Invitation", "Membership", "ModerationAction", "Report",
+__all__ = ["Comment", "CommentMention", "Community", "CommunityFollow", "Idea", "IdeaFollow",
+           "IdeaRevision", "IdeaSdg", "Invitation", "Membership", "ModerationAction",
+           "Notification", "NotificationPreference", "OutboxEmail", "Report",
            "ResearchIntervention", "Role", "SearchDocument", "SearchQueueEntry", "Service",
            "StatusChange", "Suspension", "Tag", "Territory", "Theme", "User", "Vote",
            "community_themes", "idea_tags", "idea_themes", "service_ideas"]

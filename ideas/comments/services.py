@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from ideas.accounts.permissions import is_signed_in
 from ideas.comments.models import COMMENT_MAX, Comment
 from ideas.comments.permissions import can_comment, can_delete_comment, can_edit_comment
+from ideas.comments.signals import comment_edited, comment_posted
 from ideas.communities.permissions import is_member
 from ideas.errors import DomainError
 from ideas.extensions import db
@@ -106,6 +107,7 @@ def post_comment(user, idea: Idea, body: str, parent: Comment | None = None) -> 
     db.session.add(comment)
     db.session.flush()
     _count(idea.id, +1)
+    comment_posted.send(comment, idea=idea, author=user)
     return comment
 
 
@@ -136,6 +138,7 @@ def edit_comment(user, comment: Comment, body: str) -> Comment:
         comment.body_html = render_markdown(text)
         comment.edited_at = utcnow()
         db.session.flush()
+        comment_edited.send(comment, idea=db.session.get(Idea, comment.idea_id), editor=user)
     return comment
 
 

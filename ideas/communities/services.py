@@ -17,6 +17,7 @@ from ideas.communities.models import (
     community_themes,
 )
 from ideas.communities.permissions import forget_memberships
+from ideas.communities.signals import join_requested
 from ideas.errors import DomainError
 from ideas.extensions import db
 from ideas.reference.models import Theme
@@ -119,7 +120,9 @@ def request_to_join(user: User, community: Community, message: str = "") -> Memb
     membership = _existing(user, community)
     if membership is not None:
         return membership
-    return _add_membership(user, community, MembershipStatus.PENDING, message=message)
+    membership = _add_membership(user, community, MembershipStatus.PENDING, message=message)
+    join_requested.send(membership, user=user, community=community)
+    return membership
 
 
 def leave(user: User, community: Community) -> None:

@@ -41,6 +41,7 @@ from ideas.ideation.models import (
     Idea,
     IdeaStatus,
 )
+from ideas.ideation.signals import idea_posted
 from ideas.reference.models import Theme
 from ideas.utils import clean_line, slugify, utcnow
 
@@ -324,7 +325,8 @@ def write_plans(plans: list[PlannedIdea], lookups: _Lookups, report: ImportRepor
         lookups.users[email] = user
         report.new_accounts.append(user)
     bar = progress(length=len(plans), label="Import") if progress else nullcontext()
-    with bar as tick:
+    # Imported ideas are history, not news: community followers are not notified of them.
+    with bar as tick, idea_posted.muted():
         for plan in plans:
             report.created.append(create_imported_idea(
                 plan, lookups.communities[plan.community_key], lookups.users[plan.author_email]))

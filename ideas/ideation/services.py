@@ -28,6 +28,7 @@ from ideas.ideation.models import (
     Tag,
 )
 from ideas.ideation.permissions import can_edit_idea, can_post_idea, can_withdraw_idea
+from ideas.ideation.signals import idea_posted
 from ideas.markdown import render_markdown
 from ideas.reference.models import Theme
 from ideas.utils import clean_line, utcnow
@@ -142,6 +143,7 @@ def post_idea(user: User, community: Community, *, title, body, theme_ids, sdgs=
     db.session.add(idea)
     db.session.flush()
     follow_idea(user, idea)
+    idea_posted.send(idea, author=user)
     return idea
 
 

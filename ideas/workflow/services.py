@@ -17,6 +17,7 @@ from ideas.votes.models import Vote
 from ideas.workflow import transitions
 from ideas.workflow.models import StatusChange
 from ideas.workflow.permissions import actor_roles
+from ideas.workflow.signals import idea_moved
 
 ANSWER_MAX = 10_000
 
@@ -68,8 +69,6 @@ def move_idea(user, idea: Idea, target: IdeaStatus, *, answer: str = "",
 
     if target == IdeaStatus.ADOPTED:
         _link_service(service, idea)
-    if target == IdeaStatus.MERGED:
-        _move_supports_and_followers(idea, merge_into)
     change = StatusChange(idea_id=idea.id, actor_id=getattr(user, "id", None),
                           from_status=source, to_status=target, answer=answer,
                           answer_html=render_markdown(answer) if answer else "",
@@ -77,6 +76,11 @@ def move_idea(user, idea: Idea, target: IdeaStatus, *, answer: str = "",
                           merged_into_id=merge_into.id if merge_into else None, created_at=now)
     db.session.add(change)
     db.session.flush()
+    # Before a merge moves them: the merged idea's followers are told about it.
+    idea_moved.send(change, idea=idea, actor=user)
+    if target == IdeaStatus.MERGED:
+        _move_supports_and_followers(idea, merge_into)
+        db.session.flush()
     return change
 
 
