@@ -245,7 +245,7 @@ def _refused(item, error: services.ModerationRefused, form: ItemActionForm):
         return _fragment("moderation/_queue_item.html", 422,
                          entry=queries.queue_entry(current_user, key), key=key, item=item,
                          form=form)
-    if is_htmx() or error.status in (403, 404):
+    if is_htmx() or error.status in (403, 404, 422):
         return render_error(error.status, str(error.message))
     flash(str(error.message), "error")
     return redirect(safe_next_url(form.next.data) if form.next.data else item_url(item))
