@@ -60,6 +60,24 @@ def build_schema() -> Schema:
     )
 
 
+def same_schema(stored: Schema, current: Schema) -> bool:
+    """Schema equality that holds after pickling (Whoosh's compares column objects by
+    identity): same fields, same types, same analyzers, same column types."""
+    if stored.names() != current.names():
+        return False
+    for name in current.names():
+        old, new = stored[name], current[name]
+        if type(old) is not type(new) or getattr(old, "analyzer", None) != getattr(
+                new, "analyzer", None) or getattr(old, "format", None).__class__ is not getattr(
+                new, "format", None).__class__:
+            return False
+        old_column, new_column = old.column_type, new.column_type
+        if type(old_column) is not type(new_column) or getattr(
+                old_column, "_typecode", None) != getattr(new_column, "_typecode", None):
+            return False
+    return True
+
+
 def document_fields(document: IdeaDocument) -> dict:
     fields = {
         "id": str(document.idea_id),
@@ -104,9 +122,14 @@ class WhooshIndex:
         if not self.directory.is_dir():
             raise SearchUnavailable(f"search index missing: {self.directory}")
         try:
-            return self._storage().open_index(schema=self.schema)
+            index = self._storage().open_index()  # its own pickled schema, not ours
         except Exception as error:
             raise SearchUnavailable(f"search index unreadable: {error!r}") from error
+        if not same_schema(index.schema, self.schema):
+            # Built by another version (fields or French analysis changed): answering from it
+            # would be wrong, and its writers could not even load it. `search rebuild`.
+            raise SearchUnavailable("search index built with another schema: rebuild it")
+        return index
 
     def create(self):
         """A new, empty index (replaces whatever is in the directory)."""
@@ -188,21 +211,46 @@ class WhooshIndex:
                 cached.close()
 
     def facet_postings(self, searcher) -> dict[str, dict[str, frozenset[int]]]:
-        """facet → value → document numbers, built once per index generation: counting a
-        facet is then set intersections in C instead of a Python loop per matched document."""
+        """facet → value → document numbers, for this generation of the index: counting a facet
+        is then set intersections in C instead of a Python loop per matched document.
+
+        Reading postings is the slow part, so it is done once per *segment* (segments never
+        change but for deletions, and a deleted document never matches a query, so stale
+        entries are harmless); a new generation only unions the cached sets, in C."""
         if getattr(self._local, "facets", None) is None:
             started = time.perf_counter()
-            reader = searcher.reader()
-            postings = {}
-            for facet, fieldname in POSTING_FIELDS.items():
-                values = {}
-                for value in reader.field_terms(fieldname):
-                    values[value] = frozenset(
-                        reader.postings(fieldname, value.encode()).all_ids())
-                postings[facet] = values
-            self._local.facets = postings
-            log.debug("facet postings built in %.3fs", time.perf_counter() - started)
+            parts: dict[str, dict[str, list[frozenset[int]]]] = {
+                name: {} for name in POSTING_FIELDS}
+            for leaf, offset in searcher.leaf_searchers():
+                for name, values in self._segment_postings(leaf.reader()).items():
+                    for value, docnums in values.items():
+                        if offset:
+                            docnums = frozenset(d + offset for d in docnums)
+                        parts[name].setdefault(value, []).append(docnums)
+            self._local.facets = {
+                name: {value: sets[0] if len(sets) == 1 else frozenset().union(*sets)
+                       for value, sets in values.items()}
+                for name, values in parts.items()}
+            log.debug("facet postings in %.3fs", time.perf_counter() - started)
         return self._local.facets
+
+    def _segment_postings(self, reader) -> dict[str, dict[str, frozenset[int]]]:
+        segment = reader.segment() if hasattr(reader, "segment") else None
+        key = segment.segment_id() if segment is not None else None
+        cached = _SEGMENT_POSTINGS.get((self.directory, key)) if key else None
+        if cached is None:
+            cached = {name: {value: frozenset(reader.postings(field, value.encode()).all_ids())
+                             for value in reader.field_terms(field)}
+                      for name, field in POSTING_FIELDS.items()}
+            if key:
+                if len(_SEGMENT_POSTINGS) > 64:  # segments merged away long ago
+                    _SEGMENT_POSTINGS.clear()
+                _SEGMENT_POSTINGS[(self.directory, key)] = cached
+        return cached
+
+
+# (index directory, segment id) → its postings: shared by the threads of a process.
+_SEGMENT_POSTINGS: dict[tuple, dict[str, dict[str, frozenset[int]]]] = {}
 
 
 def _cancel_quietly(writer) -> None:

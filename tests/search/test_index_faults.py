@@ -157,3 +157,17 @@ def _wait_for(path: Path, seconds: float = 20) -> None:
     while not path.exists():
         assert time.monotonic() < deadline, "the lock holder did not start"
         time.sleep(0.05)
+
+
+def test_an_index_built_by_another_version_is_rebuilt_not_misread(app, index, agent,
+                                                                  open_community):
+    from whoosh.fields import ID, Schema
+    from whoosh.filedb.filestore import FileStorage
+
+    idea = post(agent, open_community, "Tasses au lieu des gobelets", "Chacun la sienne.")
+    FileStorage(str(index.index.directory)).create_index(Schema(id=ID(stored=True)))
+    index.index.forget_searcher()
+    with pytest.raises(SearchUnavailable):
+        queries.search_ideas(agent, "tasses")
+    assert check(app, "--fix").exit_code == 0
+    assert [i.idea.id for i in queries.search_ideas(agent, "tasses").items] == [idea.id]
