@@ -14,7 +14,10 @@ COMMENT_MAX = 10_000
 
 class Comment(db.Model):
     __tablename__ = "comments"
-    __table_args__ = (Index("ix_comments_idea_created", "idea_id", "created_at"),)
+    __table_args__ = (Index("ix_comments_idea_created", "idea_id", "created_at"),
+                      # Dashboard vitality: the comments of a period, read from the index alone.
+                      Index("ix_comments_created", "created_at", "idea_id", "author_id",
+                            "deleted_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))

@@ -4,7 +4,7 @@ and ideas of a period, narrowed like the figure was (origin, community, territor
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from ideas.communities.models import Community
 from ideas.dashboard import indicators
@@ -70,7 +70,10 @@ def ideas(period: Period, drill: DrillDown):
     stmt = select(Idea).where(reached_in(period, stage))
     if drill.community is not None:
         stmt = stmt.where(Idea.community_id == drill.community)
-    return stmt.options(joinedload(Idea.community), joinedload(Idea.author)).order_by(
+    # The community by an IN query and no text: a stage may hold thousands of ideas, and
+    # joined or wide rows would all go through the sort before LIMIT keeps one page.
+    return stmt.options(defer(Idea.body), defer(Idea.body_html),
+                        selectinload(Idea.community)).order_by(
         Idea.created_at.desc(), Idea.id.desc())
 
 

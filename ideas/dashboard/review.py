@@ -6,15 +6,15 @@ because both read `review_statement`."""
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import false, func, or_, select, true
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from ideas.communities.models import Community
 from ideas.dashboard.permissions import facilitated_community_ids
 from ideas.extensions import db
 from ideas.ideation.models import Idea, IdeaStatus, idea_themes
 from ideas.offer.models import Service, service_ideas
-from ideas.pagination import paginate
 from ideas.reference.models import Territory
 
 TO_DECIDE = (IdeaStatus.IN_REVIEW, IdeaStatus.SELECTED, IdeaStatus.PILOTING)
@@ -61,40 +61,71 @@ def last_change():
     return func.coalesce(Idea.status_changed_at, Idea.created_at)
 
 
-def review_statement(user, filters: ReviewFilters, now: datetime):
+def _conditions(user, filters: ReviewFilters, now: datetime) -> list:
     recently = now - timedelta(days=RECENT_ADOPTION_DAYS)
-    stmt = select(Idea).where(scope(user), or_(
+    conditions = [scope(user), or_(
         Idea.status.in_(TO_DECIDE),
-        (Idea.status == IdeaStatus.ADOPTED) & (Idea.status_changed_at >= recently)))
+        (Idea.status == IdeaStatus.ADOPTED) & (Idea.status_changed_at >= recently))]
     if filters.status:
-        stmt = stmt.where(Idea.status == IdeaStatus(filters.status))
+        conditions.append(Idea.status == IdeaStatus(filters.status))
     if filters.community:
-        stmt = stmt.where(Idea.community_id == filters.community)
+        conditions.append(Idea.community_id == filters.community)
     if filters.territory:
         # A directorate stands for the Ateliers under it, as in the idea lists.
         territories = select(Territory.id).where(or_(Territory.id == filters.territory,
                                                      Territory.parent_id == filters.territory))
-        stmt = stmt.where(Idea.community_id.in_(
+        conditions.append(Idea.community_id.in_(
             select(Community.id).where(Community.territory_id.in_(territories))))
     if filters.theme:
-        stmt = stmt.where(Idea.id.in_(select(idea_themes.c.idea_id).where(
+        conditions.append(Idea.id.in_(select(idea_themes.c.idea_id).where(
             idea_themes.c.theme_id == filters.theme)))
     if filters.age:
         since = Idea.created_at if filters.since == "posted" else last_change()
-        stmt = stmt.where(since <= now - timedelta(days=filters.age))
-    return _sorted(stmt, filters.sort).options(
-        joinedload(Idea.community).joinedload(Community.territory), joinedload(Idea.author),
-        selectinload(Idea.themes))
+        conditions.append(since <= now - timedelta(days=filters.age))
+    return conditions
 
 
-def _sorted(stmt, sort: str):
+def _order(sort: str) -> tuple:
     if sort == "recent":
-        return stmt.order_by(Idea.created_at.desc(), Idea.id.desc())
+        return Idea.created_at.desc(), Idea.id.desc()
     if sort == "oldest":
-        return stmt.order_by(Idea.created_at, Idea.id)
+        return Idea.created_at, Idea.id
     if sort == "supported":
-        return stmt.order_by(Idea.vote_count.desc(), Idea.created_at, Idea.id)
-    return stmt.order_by(last_change(), Idea.id)  # waiting longest first
+        return Idea.vote_count.desc(), Idea.created_at, Idea.id
+    return last_change(), Idea.id  # waiting longest first
+
+
+def _with_details(stmt):
+    """What the table shows, loaded by separate IN queries: no join, and not the ideas' text
+    (joined or wide rows would all go through the sort before LIMIT keeps one page)."""
+    return stmt.options(defer(Idea.body), defer(Idea.body_html),
+                        selectinload(Idea.community).joinedload(Community.territory),
+                        selectinload(Idea.themes))
+
+
+def review_statement(user, filters: ReviewFilters, now: datetime):
+    """Every matching idea with its details, in order: the export."""
+    return _with_details(select(Idea).where(*_conditions(user, filters, now))
+                         .order_by(*_order(filters.sort)))
+
+
+class _IdPagination(Pagination):
+    """A page found by ids first, then loaded (a "deferred join"): the filters and sort keys
+    are in the ideas' status index, so the tens of thousands of candidates are sorted without
+    reading their rows, and only the page's rows are read."""
+
+    def _query_items(self) -> list[Idea]:
+        ids = db.session.scalars(self._query_args["ids"].limit(self.per_page)
+                                 .offset((self.page - 1) * self.per_page)).all()
+        if not ids:
+            return []
+        found = {idea.id: idea for idea in db.session.scalars(
+            _with_details(select(Idea).where(Idea.id.in_(ids))))}
+        return [found[idea_id] for idea_id in ids]
+
+    def _query_count(self) -> int:
+        return db.session.scalar(select(func.count()).select_from(
+            self._query_args["ids"].order_by(None).subquery()))
 
 
 def services_of(ideas: list[Idea]) -> dict[int, list[Service]]:
@@ -111,7 +142,12 @@ def services_of(ideas: list[Idea]) -> dict[int, list[Service]]:
 
 
 def review_page(user, filters: ReviewFilters, page: int, per_page: int, now: datetime):
-    return paginate(review_statement(user, filters, now), page, per_page)
+    """A page past the end shows the last page, as in every list (ideas.pagination)."""
+    ids = select(Idea.id).where(*_conditions(user, filters, now)).order_by(*_order(filters.sort))
+    pagination = _IdPagination(page, per_page, error_out=False, ids=ids)
+    if pagination.pages and page > pagination.pages:
+        pagination = _IdPagination(pagination.pages, per_page, error_out=False, ids=ids)
+    return pagination
 
 
 def review_communities(user) -> list[Community]:

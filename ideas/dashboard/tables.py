@@ -4,12 +4,16 @@ link to the rows behind it (drill-down), each table its export key, some a chart
 import functools
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import url_for
+from babel import numbers
+from flask import request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ideas.dashboard import activity, indicators
+from ideas.dashboard.cache import remembered
 from ideas.dashboard.indicators import Period, Share
 from ideas.dashboard.periods import period_args, quarters
 from ideas.dashboard.queries import NATIONAL
@@ -28,6 +32,16 @@ class Column:
 class Cell:
     value: Any
     href: str | None = None
+    text: str = ""  # the value as the page shows it (`DataTable.with_texts`)
+    is_empty: bool = False  # no data: shown as such, never as 0
+
+
+@functools.lru_cache(maxsize=8192)
+def _formatted(value, kind: str, locale: str) -> str:
+    """Babel's formatting is slow and a page formats a few thousand, mostly small, numbers."""
+    if kind == PERCENT:
+        return numbers.format_percent(value, "#,##0.0 %", locale=locale)
+    return numbers.format_decimal(value, locale=locale)
 
 
 @dataclass
@@ -39,6 +53,19 @@ class DataTable:
     note: Any = ""
     charts: list[tuple[str, Any, dict]] = field(default_factory=list)  # (id, title, data)
     filename: str = ""
+
+    def with_texts(self) -> "DataTable":
+        """Fill each cell's text in the reader's language, for the page."""
+        locale, no_data = str(get_locale() or "fr"), _("pas de données")
+        for row in self.rows:
+            for cell, column in zip(row, self.columns, strict=True):
+                if cell.value is None:
+                    cell.text, cell.is_empty = no_data, True
+                elif column.kind == TEXT:
+                    cell.text = str(cell.value)
+                else:
+                    cell.text = _formatted(cell.value, column.kind, locale)
+        return self
 
     def export_header(self) -> list[str]:
         return [f"{column.label} (%)" if column.kind == PERCENT else str(column.label)
@@ -60,26 +87,34 @@ def _export_value(value, kind: str):
     return value if kind == COUNT else str(value)
 
 
-@dataclass
 class Links:
-    """Drill-down URLs for one period."""
+    """Drill-down URLs for one period. Built by string, not url_for: a page holds about a
+    thousand of them, and url_for took a third of the render time."""
 
-    period: Period
-    args: dict = field(init=False)
+    def __init__(self, period: Period):
+        self.period = period
+        self.query = urlencode(period_args(period))
 
-    def __post_init__(self):
-        self.args = period_args(self.period)
+    @staticmethod
+    @functools.cache
+    def _path(endpoint: str, script_root: str) -> str:
+        return url_for(endpoint)
+
+    def _url(self, endpoint: str, period: Period | None, drill: dict) -> str:
+        path = self._path(endpoint, request.script_root)
+        query = urlencode(period_args(period)) if period else self.query
+        # Drill-down values are ids and fixed words: nothing to escape.
+        extra = "".join(f"&{key}={value}" for key, value in drill.items())
+        return f"{path}?{query}{extra}"
 
     def services(self, period: Period | None = None, **drill) -> str:
-        args = period_args(period) if period else self.args
-        return url_for("dashboard.services", **args, **drill)
+        return self._url("dashboard.services", period, drill)
 
     def interventions(self, period: Period | None = None, **drill) -> str:
-        args = period_args(period) if period else self.args
-        return url_for("dashboard.interventions", **args, **drill)
+        return self._url("dashboard.interventions", period, drill)
 
     def ideas(self, **drill) -> str:
-        return url_for("dashboard.ideas", **self.args, **drill)
+        return self._url("dashboard.ideas", None, drill)
 
 
 def _share_cells(share: Share, link, **drill) -> list[Cell]:
@@ -174,7 +209,7 @@ def by_quarter(period: Period) -> DataTable:
 
 def funnel(period: Period) -> DataTable:
     links = Links(period)
-    stages = activity.funnel(period)
+    stages = remembered(("funnel", period), lambda: activity.funnel(period))
     rows = [[Cell(str(STATUS_LABELS[stage.status])),
              Cell(stage.count, links.ideas(stage=stage.status.value)),
              Cell(stage.conversion)] for stage in stages]
@@ -196,7 +231,7 @@ def funnel(period: Period) -> DataTable:
 
 def delays(period: Period) -> DataTable:
     links = Links(period)
-    found = activity.adoption_delays(period)
+    found = remembered(("adoption_delays", period), lambda: activity.adoption_delays(period))
     rows = [[Cell(_("Idées adoptées pendant la période")),
              Cell(found.count, links.ideas(stage="adopted"))],
             [Cell(_("Délai médian (jours)")), Cell(found.median)],
@@ -215,10 +250,10 @@ def delays(period: Period) -> DataTable:
 
 def vitality(period: Period) -> DataTable:
     links = Links(period)
-    rows = [[Cell(row.community.name),
-             Cell(row.ideas, links.ideas(stage="submitted", community=row.community.id)),
+    rows = [[Cell(row.community_name),
+             Cell(row.ideas, links.ideas(stage="submitted", community=row.community_id)),
              Cell(row.comments), Cell(row.supports), Cell(row.active_agents)]
-            for row in activity.vitality(period)]
+            for row in remembered(("vitality", period), lambda: activity.vitality(period))]
     return DataTable(
         "vitality", _l("Vitalité des communautés"),
         [Column(_l("Communauté")), Column(_l("Idées"), COUNT), Column(_l("Commentaires"), COUNT),

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ideas.authz import require
-from ideas.dashboard import indicators, queries, review
+from ideas.dashboard import cache, indicators, queries, review
 from ideas.dashboard.periods import (
     MIN_YEAR,
     parse_period,
@@ -77,14 +77,15 @@ def index():
     if refused:
         return refused
     period = choice.period
-    tables = {key: build(period) for key, build in BUILDERS.items()}
+    tables = {key: build(period).with_texts() for key, build in BUILDERS.items()}
     return render_template(
         "dashboard/index.html", choice=choice, years=_year_choices(
             None if choice.is_range else period.start.year),
         period=period, period_args=period_args(period), label=period_label(period),
         share=indicators.services_share(period), share_target=indicators.SHARE_TARGET,
         interventions=indicators.interventions_count(period),
-        interventions_target=indicators.INTERVENTIONS_TARGET, tables=tables)
+        interventions_target=indicators.INTERVENTIONS_TARGET, tables=tables,
+        cache_minutes=-(-cache.lifetime() // 60))
 
 
 @blueprint.get(f"/export/{TABLE_KEYS}.{EXPORT_FORMATS}")

@@ -74,6 +74,9 @@ class Idea(db.Model):
     __table_args__ = (
         Index("ix_ideas_community_created", "community_id", "created_at"),
         Index("ix_ideas_status_created", "status", "created_at"),
+        # Management review: filtered and sorted from the index alone, rows read for one page.
+        Index("ix_ideas_status_changed", "status", "status_changed_at", "created_at",
+              "community_id", "vote_count"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

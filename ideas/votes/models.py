@@ -14,6 +14,8 @@ class Vote(db.Model):
     __table_args__ = (
         UniqueConstraint("idea_id", "user_id"),
         Index("ix_votes_idea_created", "idea_id", "created_at"),  # trending: last 14 days
+        # Dashboard vitality: the supports of a period, read from the index alone.
+        Index("ix_votes_created", "created_at", "idea_id", "user_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

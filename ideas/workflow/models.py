@@ -14,7 +14,9 @@ from ideas.utils import utcnow
 class StatusChange(db.Model):
     __tablename__ = "status_changes"
     __table_args__ = (Index("ix_status_changes_idea_created", "idea_id", "created_at"),
-                      Index("ix_status_changes_to_created", "to_status", "created_at"))
+                      # Dashboard funnel and delays: idea_id too, so the index answers alone.
+                      Index("ix_status_changes_to_created_idea", "to_status", "created_at",
+                            "idea_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))

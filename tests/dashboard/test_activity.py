@@ -124,11 +124,11 @@ def test_vitality_per_community(db):
         Vote(idea_id=old.id, user_id=u6.id, created_at=datetime(2024, 6, 1)),
     ])
     db.session.commit()
-    rows = {row.community.name: (row.ideas, row.comments, row.supports, row.active_agents)
+    rows = {row.community_name: (row.ideas, row.comments, row.supports, row.active_agents)
             for row in activity.vitality(YEAR)}
     assert rows == {"Vivante": (2, 1, 2, 4), "Fermée en cours d'année": (1, 0, 0, 1),
                     "Calme": (0, 0, 0, 0)}
-    assert [row.community.name for row in activity.vitality(YEAR)] == [
+    assert [row.community_name for row in activity.vitality(YEAR)] == [
         "Vivante", "Fermée en cours d'année", "Calme"]  # most active agents first
-    assert {row.community.name: row.ideas for row in activity.vitality(
+    assert {row.community_name: row.ideas for row in activity.vitality(
         Period(date(2024, 1, 1), date(2024, 12, 31)))} == {"Vivante": 1, "Calme": 0}

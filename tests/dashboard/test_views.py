@@ -310,3 +310,29 @@ def test_dashboard_queries_do_not_grow_with_the_data(client, manager):
     few = count()
     add(10)
     assert count() == few
+
+
+def test_activity_figures_may_be_remembered_but_indicators_stay_live(app, client, manager):
+    from ideas.dashboard import cache
+
+    community = CommunityFactory(name="Communauté mémorisée")
+    IdeaFactory(community=community, created_at=datetime(2025, 3, 1))
+    client.login(manager)
+    vitality_url = f"/pilotage/idees?year=2025&stage=submitted&community={community.id}"
+    app.config["DASHBOARD_CACHE_SECONDS"] = 300
+    try:
+        cache.forget()
+        first = client.get("/pilotage/?year=2025")
+        assert links(first)[vitality_url] == ["1"]
+        assert "recalculés au plus toutes les 5 minutes" in text(first)
+        IdeaFactory(community=community, created_at=datetime(2025, 4, 1))
+        _service("Lancé entre-temps", date(2025, 5, 1))
+        again = client.get("/pilotage/?year=2025")
+        assert links(again)[vitality_url] == ["1"]  # remembered
+        assert links(again)["/pilotage/services?year=2025"] == ["1"]  # live
+        cache.forget()
+        assert links(client.get("/pilotage/?year=2025"))[vitality_url] == ["2"]
+    finally:
+        app.config.pop("DASHBOARD_CACHE_SECONDS")
+        cache.forget()
+    assert "recalculés" not in text(client.get("/pilotage/?year=2025"))
