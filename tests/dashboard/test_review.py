@@ -170,3 +170,13 @@ def test_no_n_plus_one(make_client, manager):
     few = [_queries(client, url) for url in ("/pilotage/revue", "/pilotage/revue.csv")]
     add(15)
     assert [_queries(client, url) for url in ("/pilotage/revue", "/pilotage/revue.csv")] == few
+
+
+def test_a_page_past_the_end_shows_the_last_page(make_client, manager, app):
+    community = CommunityFactory()
+    for n in range(app.config["PER_PAGE"] + 3):
+        _idea(f"Idée en attente n°{n:02d}", community, changed_days=100 - n)
+    response = make_client(manager).get("/pilotage/revue?page=99")
+    assert response.status_code == 200
+    assert titles(response) == [f"Idée en attente n°{n:02d}"
+                                for n in range(app.config["PER_PAGE"], app.config["PER_PAGE"] + 3)]
