@@ -192,6 +192,17 @@ ROWS = [
     R("suspensions.suspend",          "POST", "/moderation/agents/{user}/suspendre",    LOGIN, 403, 403, 403, 422, 403),
     R("suspensions.lift",             "POST", "/moderation/suspensions/999999/lever",   LOGIN, 403, 403, 403, 404, 403),
     R("suspensions.hide_content",     "POST", "/moderation/agents/{user}/masquer-contenus", LOGIN, 403, 403, 403, 422, 403),
+    # -- notifications (the centre is one's own: no notification 999999 for anyone; {token} is
+    #    a forged unsubscribe token, refused with or without an account)
+    R("notifications.index",          "GET",  "/notifications",                         LOGIN, 200, 200, 200, 200),
+    R("notifications.bell",           "GET",  "/notifications/compteur",                LOGIN, 200, 200, 200, 200),
+    R("notifications.open",           "GET",  "/notifications/999999",                  LOGIN, 404, 404, 404, 404),
+    R("notifications.mark_read",      "POST", "/notifications/999999/lue",              LOGIN, 404, 404, 404, 404),
+    R("notifications.mark_all_read",  "POST", "/notifications/tout-lire",               LOGIN, 302, 302, 302, 302),
+    R("notifications.preferences",    "GET",  "/profil/notifications",                  LOGIN, 200, 200, 200, 200),
+    R("notifications.preferences",    "POST", "/profil/notifications",                  LOGIN, 422, 422, 422, 422),
+    R("notifications.unsubscribe",    "GET",  "/notifications/desabonnement/{token}",   400,   400, 400, 400, 400),
+    R("notifications.unsubscribe",    "POST", "/notifications/desabonnement/{token}",   400,   400, 400, 400, 400),
 ]  # fmt: skip
 
 

@@ -42,6 +42,7 @@ def _send_once_with_progress() -> None:
             for user_id in plan.user_ids:
                 digests += dispatch.build_digest(plan, user_id)
                 bar.update(1)
+    now = utcnow()  # what was just written is due too
     with click.progressbar(length=len(outbox.due_ids(now, 500)), label="Sending") as bar:
         delivery = outbox.deliver_due(now, progress=bar.update)
     click.echo(f"{immediate} email(s) written, {digests} digest(s) written; "

@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from ideas.accounts.models import User
+from ideas.communities.permissions import forget_memberships
 from ideas.extensions import db
 from ideas.ideation.models import Idea
 from ideas.notifications import emails, outbox
@@ -48,6 +49,7 @@ def _set_status(ids: list[int], status: EmailStatus) -> None:
 
 def build_immediate(limit: int = 1000, progress=None) -> int:
     """An email for each pending notification its reader wants at once."""
+    forget_memberships()  # decided on the memberships of now, not of earlier in this context
     items = list(db.session.scalars(
         db.select(Notification).where(Notification.email_status == EmailStatus.PENDING,
                                       Notification.email_frequency == Frequency.IMMEDIATELY)
@@ -140,6 +142,7 @@ class RunReport:
 
 
 def build_digests(now: datetime, progress=None) -> int:
+    forget_memberships()
     written = 0
     for plan in plan_digests(now):
         for user_id in plan.user_ids:
@@ -152,4 +155,6 @@ def build_digests(now: datetime, progress=None) -> int:
 def run_once(now: datetime | None = None) -> RunReport:
     """Everything due at `now`: immediate emails, digests, then delivery."""
     now = now or utcnow()
-    return RunReport(build_immediate(), build_digests(now), outbox.deliver_due(now))
+    immediate, digests = build_immediate(), build_digests(now)
+    # What was just written is due too (written after `now`).
+    return RunReport(immediate, digests, outbox.deliver_due(max(now, utcnow())))

@@ -3,6 +3,7 @@ that concern the user."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from ideas.forms import BaseForm
@@ -22,7 +23,7 @@ def preferences_form(kinds: list[Kind], current: dict[Kind, Frequency], **kwargs
     for kind in kinds:
         setattr(PreferencesForm, field_name(kind), RadioField(
             KIND_LABELS[kind], [InputRequired(CHOOSE)],
-            choices=[(f.value, FREQUENCY_LABELS[f]) for f in Frequency],
+            choices=[SelectChoice(f.value, FREQUENCY_LABELS[f]) for f in Frequency],
             default=current[kind].value))
     return PreferencesForm(**kwargs)
 
