@@ -14,6 +14,7 @@ from ideas.communities.models import Community
 from ideas.dashboard.permissions import facilitated_community_ids
 from ideas.extensions import db
 from ideas.ideation.models import Idea, IdeaStatus, idea_themes
+from ideas.ideation.queries import unhidden_ideas_filter
 from ideas.offer.models import Service, service_ideas
 from ideas.reference.models import Territory
 
@@ -63,7 +64,8 @@ def last_change():
 
 def _conditions(user, filters: ReviewFilters, now: datetime) -> list:
     recently = now - timedelta(days=RECENT_ADOPTION_DAYS)
-    conditions = [scope(user), or_(
+    # Ideas hidden by the moderation stay out, but for those who moderate their community.
+    conditions = [scope(user), unhidden_ideas_filter(user), or_(
         Idea.status.in_(TO_DECIDE),
         (Idea.status == IdeaStatus.ADOPTED) & (Idea.status_changed_at >= recently))]
     if filters.status:
