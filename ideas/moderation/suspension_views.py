@@ -112,6 +112,6 @@ def hide_content(user_id: int):
         apply_domain_error(form, error)
         return _suspend_page(target, SuspendForm(formdata=None), form, error.status)
     db.session.commit()
-    flash(ngettext("%(num)d contenu masqué.", "%(num)d contenus masqués.", hidden, num=hidden),
+    flash(ngettext("%(num)d contenu masqué.", "%(num)d contenus masqués.", hidden),
           "success")
     return redirect(url_for(".suspend", user_id=target.id))

@@ -388,8 +388,8 @@ def bulk():
         return _render_queue(community, bulk_form=form, status=422)
     db.session.commit()
     if outcome.done:
-        flash(ngettext("%(num)d élément traité.", "%(num)d éléments traités.", outcome.done,
-                       num=outcome.done), "success")
+        flash(ngettext("%(num)d élément traité.", "%(num)d éléments traités.", outcome.done),
+              "success")
     for refusal in outcome.refused:
         flash(refusal, "warning")
     return redirect(safe_next_url(form.next.data) if form.next.data else url_for(".queue"))
