@@ -76,7 +76,7 @@ def record(actor, action: ActionKind, item=None, *, community_id: int | None = N
 
 # -- Reports
 
-def _report_refusal(user, item) -> ModerationRefused:
+def report_refusal(user, item) -> ModerationRefused:
     """Why `can_report` said no, in words the reporter can act on."""
     if not is_signed_in(user) or not can_see_item(user, item):
         return ModerationRefused(NOT_FOUND, 404)
@@ -109,7 +109,7 @@ def report_item(user, item, reason: str | None, details: str | None = "") -> Rep
     """One report per agent per item: the unique constraint decides, so a double click or two
     tabs give one report and a clear message, never a second row."""
     if not can_report(user, item):
-        raise _report_refusal(user, item)
+        raise report_refusal(user, item)
     chosen, text = clean_report(reason, details)
     idea = items.idea_of(item)
     report = Report(item_key=items.key_of(item), idea_id=idea.id,

@@ -135,7 +135,7 @@ def _report(kind: str, item_id: int):
         flash(message, "info")
         return redirect(item_url(item))
     if not can_report(current_user, item):
-        refusal = services._report_refusal(current_user, item)
+        refusal = services.report_refusal(current_user, item)
         return render_error(refusal.status, str(refusal.message))
     form = ReportForm(prefix=key)
     if request.method == "POST":

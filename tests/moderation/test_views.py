@@ -248,3 +248,17 @@ def test_a_facilitator_sees_the_moderation_links_of_their_community(make_client,
         f"/communautes/{open_community.slug}"))
     assert "File de modération" not in text(make_client(agent).get(
         f"/communautes/{open_community.slug}"))
+
+
+def test_the_thread_says_why_one_cannot_comment(make_client, idea, facilitator, agent, admin):
+    from ideas.moderation import actions
+    from ideas.moderation.suspension_services import suspend_user
+
+    actions.lock_idea(facilitator, idea)
+    db.session.commit()
+    assert "verrouillée par la modération : elle n'accepte plus de nouveaux commentaires" in text(
+        make_client(agent).get(f"/idees/{idea.id}"))
+    suspend_user(admin, agent, "Propos", None)
+    db.session.commit()
+    assert "Votre compte est suspendu : vous pouvez lire" in text(
+        make_client(agent).get(f"/idees/{idea.id}"))
