@@ -32,7 +32,8 @@ def _merge_choices(idea: Idea) -> list:
     ideas = db.session.execute(
         db.select(Idea.id, Idea.title).where(
             Idea.community_id == idea.community_id, Idea.id != idea.id,
-            Idea.status.not_in((IdeaStatus.MERGED, IdeaStatus.WITHDRAWN)))
+            Idea.status.not_in((IdeaStatus.MERGED, IdeaStatus.WITHDRAWN)),
+            Idea.hidden_at.is_(None))  # hidden by the moderation: no merge target, not listed
         .order_by(Idea.created_at.desc(), Idea.id.desc()).limit(MERGE_CHOICES_MAX)).all()
     return [("", _l("— Choisir une idée —"))] + [(id_, f"n° {id_} – {title}")
                                                  for id_, title in ideas]
