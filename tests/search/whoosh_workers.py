@@ -17,7 +17,8 @@ def index_one_by_one(index_dir: str, first_id: int, count: int) -> None:
         backend.write([IdeaDocument(
             idea_id=idea_id, community_id=1, community_name="Communauté", is_private=False,
             status="submitted", territory_id=None, created_at=datetime(2026, 1, 1),
-            vote_count=0, title=f"Idée numéro {idea_id}", body="Un texte court.")])
+            vote_count=0, is_hidden=False, title=f"Idée numéro {idea_id}",
+            body="Un texte court.")])
 
 
 def hold_lock(lock_path: str, ready_path: str, seconds: float) -> None:
