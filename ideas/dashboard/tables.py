@@ -2,12 +2,13 @@
 link to the rows behind it (drill-down), each table its export key, some a chart's data."""
 
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from babel import numbers
-from flask import request, url_for
+from babel import Locale, numbers
+from flask import url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -36,11 +37,24 @@ class Cell:
     is_empty: bool = False  # no data: shown as such, never as 0
 
 
+@functools.cache
+def _percent_pattern(locale: str) -> str:
+    """The language's own percent pattern ("70,6 %" with a no-break space, "70.6%"), with
+    one decimal: 12 of 17 is 70.6 %, not 71 %."""
+    pattern = Locale.parse(locale).percent_formats[None].pattern
+    return re.sub(r"0(?=[^0#]*%)", "0.0", pattern, count=1)
+
+
+def percent(value: float) -> str:
+    """For templates: a share in the reader's language, one decimal."""
+    return _formatted(value, PERCENT, str(get_locale() or "fr"))
+
+
 @functools.lru_cache(maxsize=8192)
 def _formatted(value, kind: str, locale: str) -> str:
     """Babel's formatting is slow and a page formats a few thousand, mostly small, numbers."""
     if kind == PERCENT:
-        return numbers.format_percent(value, "#,##0.0 %", locale=locale)
+        return numbers.format_percent(value, _percent_pattern(locale), locale=locale)
     return numbers.format_decimal(value, locale=locale)
 
 
@@ -94,14 +108,12 @@ class Links:
     def __init__(self, period: Period):
         self.period = period
         self.query = urlencode(period_args(period))
-
-    @staticmethod
-    @functools.cache
-    def _path(endpoint: str, script_root: str) -> str:
-        return url_for(endpoint)
+        self.paths: dict[str, str] = {}
 
     def _url(self, endpoint: str, period: Period | None, drill: dict) -> str:
-        path = self._path(endpoint, request.script_root)
+        path = self.paths.get(endpoint)
+        if path is None:
+            path = self.paths[endpoint] = url_for(endpoint)
         query = urlencode(period_args(period)) if period else self.query
         # Drill-down values are ids and fixed words: nothing to escape.
         extra = "".join(f"&{key}={value}" for key, value in drill.items())

@@ -18,7 +18,7 @@ from ideas.dashboard.periods import (
 )
 from ideas.dashboard.permissions import can_review_ideas, can_view_dashboard
 from ideas.dashboard.queries import NATIONAL, DrillDown
-from ideas.dashboard.tables import BUILDERS
+from ideas.dashboard.tables import BUILDERS, percent
 from ideas.exports import export_response
 from ideas.extensions import db
 from ideas.forms import territory_choices
@@ -44,6 +44,11 @@ TABLE_KEYS = f"<any({', '.join(BUILDERS)}):table>"
 @login_required
 def _signed_in():
     """Management pages are for signed-in agents (the rules then narrow it)."""
+
+
+@blueprint.context_processor
+def _formatting():
+    return {"percent": percent}
 
 
 def _year_choices(selected: int | None) -> list[int]:

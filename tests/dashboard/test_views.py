@@ -171,9 +171,9 @@ def test_impossible_year_is_refused_and_shown(client, manager):
 def test_share_with_its_count_and_target(client, manager, known):
     client.login(manager)
     page = text(client.get("/pilotage/?year=2025"))
-    assert "70,6 %" in page
+    assert "70,6\xa0%" in page
     found = links(client.get("/pilotage/?year=2025"))
-    assert found["/pilotage/services?year=2025&origin=communities"] == ["70,6 %", "12"]
+    assert found["/pilotage/services?year=2025&origin=communities"] == ["70,6\xa0%", "12"]
     assert found["/pilotage/services?year=2025"] == ["17"]
     assert re.search(r">12</a> services sur <a [^>]+>17</a> lancés", page)
     assert "Objectif atteint" in page
@@ -186,7 +186,7 @@ def test_no_service_launched_is_no_data(client, manager):
     response = client.get("/pilotage/?year=2019")
     assert response.status_code == 200
     page = text(response)
-    assert "pas de données" in page and "0,0 %" not in page
+    assert "pas de données" in page and "0,0\xa0%" not in page
     assert "Aucun service lancé pendant cette période" in page
 
 
