@@ -1,17 +1,19 @@
 """100,000 varied French ideas for the search benchmark, from built-in vocabulary.
 
-Deterministic (seeded): titles and bodies are assembled from actions, objects, places, goals
-and sentence templates about RSE and the learning organisation, so the vocabulary has the
-spread of real proposals (thousands of distinct words, accents, elisions, plurals, acronyms),
-not three words repeated."""
+Deterministic (seeded): titles and bodies are assembled from actions, objects (common ones, or
+a head noun and a complement drawn with Zipf weights), places (regions, services, ~95 Ateliers
+named after their department), goals and sentence templates about RSE and the learning
+organisation: thousands of distinct words with a long tail, accents, elisions, plurals,
+acronyms — not three words repeated."""
 
 import random
 from datetime import datetime, timedelta
 
 ACTIONS = [
     "Réduire", "Mutualiser", "Mettre en place", "Créer", "Organiser", "Développer", "Installer",
-    "Généraliser", "Expérimenter", "Partager", "Former les agents à", "Remplacer", "Limiter",
-    "Valoriser", "Recycler", "Réemployer", "Cartographier", "Accompagner", "Sensibiliser à",
+    "Généraliser", "Expérimenter", "Partager", "Former les agents sur", "Remplacer", "Limiter",
+    "Valoriser", "Recycler", "Réemployer", "Cartographier", "Accompagner",
+    "Sensibiliser les équipes sur",
     "Numériser", "Dématérialiser", "Végétaliser", "Optimiser", "Encourager", "Supprimer",
     "Lancer", "Ouvrir", "Proposer", "Animer", "Simplifier", "Mesurer", "Documenter",
     "Trier", "Composter", "Réparer", "Collecter", "Prêter", "Planifier", "Évaluer", "Repenser",
@@ -48,6 +50,58 @@ OBJECTS = [
     "les premiers secours", "le mécénat de compétences", "le bénévolat", "les stagiaires",
     "les apprentis", "la mobilité interne", "les entretiens annuels", "les fiches de poste",
 ]
+# A long tail: head nouns and complements combine into thousands of distinct objects, drawn
+# with Zipf weights (a few topics everywhere, most rare), as real proposals are.
+NOUNS = [
+    "ateliers", "bornes", "bacs", "tableaux", "casiers", "vestiaires", "douches", "parkings",
+    "abris", "ruchers", "nichoirs", "haies", "vergers", "composteurs", "lombricomposteurs",
+    "gobelets", "mugs", "carafes", "fontaines", "thermos", "lampes", "détecteurs", "capteurs",
+    "thermostats", "radiateurs", "volets", "stores", "fenêtres", "portes", "ascenseurs",
+    "escaliers", "toitures", "façades", "cours", "jardins", "terrasses", "patios", "halls",
+    "bibliothèques", "ludothèques", "grainothèques", "matériauthèques", "outilthèques",
+    "tablettes", "ordinateurs", "écrans", "claviers", "souris", "câbles", "chargeurs",
+    "imprimantes", "photocopieurs", "scanners", "projecteurs", "enceintes", "micros",
+    "caméras", "robots", "drones", "kits", "maquettes", "malles", "valises", "mallettes",
+    "jeux", "puzzles", "cartes", "affiches", "flyers", "brochures", "catalogues", "guides",
+    "fiches", "tutoriels", "vidéos", "capsules", "podcasts", "webinaires", "ateliers-débats",
+    "cafés pédagogiques", "apéros numériques", "hackathons", "défis", "concours", "challenges",
+    "badges", "certificats", "parcours", "modules", "séquences", "scénarios", "rallyes",
+    "escape games", "balades", "visites", "sorties", "chantiers", "permanences", "tournées",
+    "navettes", "vélos cargos", "trottinettes", "voitures", "utilitaires", "camionnettes",
+    "triporteurs", "covoiturages", "autopartages", "billets", "abonnements", "forfaits",
+    "contrats", "marchés", "cahiers des charges", "clauses", "labels", "chartes", "guides",
+    "plans", "budgets", "indicateurs", "tableaux de bord", "bilans", "audits", "diagnostics",
+    "inventaires", "annuaires", "cartographies", "référentiels", "glossaires", "lexiques",
+    "binômes", "tandems", "mentors", "tuteurs", "parrains", "ambassadeurs", "référents",
+    "correspondants", "relais", "réseaux", "communautés", "cercles", "collectifs", "groupes",
+]
+COMPLEMENTS = [
+    "de vélos", "de tri", "à compost", "en bois", "en carton", "recyclés", "reconditionnés",
+    "solaires", "connectés", "partagés", "mutualisés", "itinérants", "numériques", "sonores",
+    "en braille", "en FALC", "bilingues", "en occitan", "en breton", "en créole",
+    "pour les écoles", "pour les collèges", "pour les lycées", "pour les familles",
+    "pour les nouveaux arrivants", "pour les seniors", "pour les apprentis", "pour les élus",
+    "de la direction", "des médiateurs", "des documentalistes", "des formateurs",
+    "du service informatique", "de l'accueil", "de la logistique", "des ressources humaines",
+    "anti-gaspillage", "zéro déchet", "bas carbone", "sans plastique", "éco-conçus",
+    "accessibles", "inclusifs", "collaboratifs", "participatifs", "intergénérationnels",
+    "du mercredi", "du midi", "du vendredi", "d'été", "d'hiver", "de rentrée",
+]
+DEPARTMENTS = [
+    "Ain", "Aisne", "Allier", "Ardèche", "Ardennes", "Ariège", "Aube", "Aude", "Aveyron",
+    "Calvados", "Cantal", "Charente", "Cher", "Corrèze", "Creuse", "Dordogne", "Doubs",
+    "Drôme", "Eure", "Finistère", "Gard", "Gers", "Gironde", "Hérault", "Indre", "Isère",
+    "Jura", "Landes", "Loiret", "Lot", "Lozère", "Manche", "Marne", "Mayenne", "Meuse",
+    "Morbihan", "Moselle", "Nièvre", "Nord", "Oise", "Orne", "Pas-de-Calais", "Sarthe",
+    "Savoie", "Somme", "Tarn", "Var", "Vaucluse", "Vendée", "Vienne", "Vosges", "Yonne",
+    "Essonne", "Val-d'Oise", "Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte",
+]
+
+
+def _zipf(count: int) -> list[float]:
+    return [1 / (rank + 1) for rank in range(count)]
+
+
 PLACES = [
     "au siège", "dans chaque Atelier Canopé", "à la direction territoriale", "au Clémi",
     "au Munaé", "dans les salles de réunion", "sur chaque site", "dans l'académie",
@@ -110,17 +164,37 @@ SPAN_DAYS = 5 * 365
 class Generator:
     def __init__(self, seed: int = 2026):
         self.random = random.Random(seed)
+        shuffler = random.Random(seed + 1)
+        self.nouns = NOUNS[:]
+        shuffler.shuffle(self.nouns)  # which topics are frequent: fixed by the seed
+        self.noun_weights = _zipf(len(self.nouns))
+        self.object_weights = _zipf(len(OBJECTS))
+
+    def thing(self) -> str:
+        """Half the time a common object, half the time a rarer noun + complement."""
+        r = self.random
+        if r.random() < 0.5:
+            return r.choices(OBJECTS, self.object_weights)[0]
+        noun = r.choices(self.nouns, self.noun_weights)[0]
+        return f"les {noun} {r.choice(COMPLEMENTS)}"
+
+    def place(self) -> str:
+        r = self.random
+        if r.random() < 0.4:
+            number = r.randrange(1, 96)
+            return f"à l'Atelier Canopé {number:02d} – {r.choice(DEPARTMENTS)}"
+        return r.choice(PLACES)
 
     def _fill(self, template: str) -> str:
         r = self.random
-        return template.format(action=r.choice(ACTIONS), object=r.choice(OBJECTS),
-                               object2=r.choice(OBJECTS), place=r.choice(PLACES),
+        return template.format(action=r.choice(ACTIONS), object=self.thing(),
+                               object2=self.thing(), place=self.place(),
                                goal=r.choice(GOALS), partner=r.choice(PARTNERS),
                                indicator=r.choice(INDICATORS), months=r.randint(2, 12))
 
     def title(self) -> str:
         r = self.random
-        title = f"{r.choice(ACTIONS)} {r.choice(OBJECTS)} {r.choice(PLACES)}"
+        title = f"{r.choice(ACTIONS)} {self.thing()} {self.place()}"
         return title[:150]
 
     def body(self) -> str:
@@ -150,33 +224,37 @@ class Generator:
 
 
 def queries(seed: int = 7, count: int = 200) -> list[str]:
-    """Mixed queries: words, pairs, phrases, OR, exclusions, typos, no accents, upper case."""
+    """Mixed queries: words, pairs, phrases, OR, exclusions, typos, no accents, upper case.
+    Words are taken from generated titles, so common topics are searched more, as they are."""
     r = random.Random(seed)
-    words = sorted({w.strip(",.'") for o in OBJECTS + ACTIONS for w in o.split()
-                    if len(w.strip(",.'")) >= 4 and "'" not in w})
-    kinds = []
+    generator = Generator(seed=seed)
+    titles = [generator.title() for _ in range(2000)]
+    words = [w.strip(",.'") for t in titles for w in t.split()
+             if len(w.strip(",.'")) >= 4 and "'" not in w and "–" not in w]
+    long = [w for w in words if len(w) >= 6]
+    texts = []
     for n in range(count):
         kind = n % 10
         a, b = r.choice(words), r.choice(words)
         if kind in (0, 1, 2):
-            kinds.append(a)
+            texts.append(a)
         elif kind in (3, 4):
-            kinds.append(f"{a} {b}")
+            texts.append(f"{a} {b}")
         elif kind == 5:
-            obj = r.choice(OBJECTS)
-            kinds.append(f'"{obj.split(" ", 1)[1]}"' if " " in obj else obj)
+            title = r.choice(titles).split()
+            start = r.randrange(0, max(1, len(title) - 2))
+            texts.append('"' + " ".join(title[start:start + 2]) + '"')
         elif kind == 6:
-            kinds.append(f"{a} OR {b}")
+            texts.append(f"{a} OR {b}")
         elif kind == 7:
-            kinds.append(f"{a} -{b}")
+            texts.append(f"{a} -{b}")
         elif kind == 8:
-            long = [w for w in words if len(w) >= 6]
             word = r.choice(long)
             i = r.randrange(1, len(word) - 1)
-            kinds.append(word[:i] + word[i + 1:])  # one letter dropped
+            texts.append(word[:i] + word[i + 1:])  # one letter dropped
         else:
-            kinds.append(a.upper() if n % 20 == 9 else _strip_accents(a))
-    return kinds
+            texts.append(a.upper() if n % 20 == 9 else _strip_accents(a))
+    return texts
 
 
 def _strip_accents(text: str) -> str:

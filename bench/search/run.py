@@ -136,6 +136,7 @@ def run_backend(name: str, url: str, total: int, workdir: Path) -> dict:
         result["size_mb"] = index_size(backend, db) / 1024 / 1024
 
         texts = queries()
+        result["load_before"] = os.getloadavg()[0]
         started = time.perf_counter()
         backend.search("énergie", allowed_community_ids=allowed)
         result["first_query_ms"] = (time.perf_counter() - started) * 1000
@@ -154,6 +155,7 @@ def run_backend(name: str, url: str, total: int, workdir: Path) -> dict:
         drafts = [(generator.title(), generator.body()) for _ in range(50)]
         similar = timed([lambda d=d: backend.similar(d[0], d[1], allowed_community_ids=allowed)
                          for d in drafts], db)
+        result["load_after"] = os.getloadavg()[0]
         result.update(search=percentiles(search), sorted=percentiles(sorted_),
                       suggest=percentiles(suggest), similar=percentiles(similar),
                       sample_totals=hits)
@@ -183,6 +185,8 @@ def report(results: list[dict], total: int) -> str:
     def row(label, values, target=""):
         lines.append(f"| {label} | " + " | ".join(values) + f" | {target} |")
 
+    row("load average (1 min) before / after the queries",
+        [f"{r['load_before']:.1f} / {r['load_after']:.1f}" for r in results])
     row("rows inserted (s)", [f"{r['insert_s']:.1f}" for r in results])
     row("full rebuild (s)", [f"{r['rebuild_s']:.1f}" for r in results], "< 120")
     row("index size (MB)", [f"{r['size_mb']:.0f}" for r in results])
@@ -195,7 +199,8 @@ def report(results: list[dict], total: int) -> str:
             if key == "search" and stat == "p95":
                 target = "Whoosh < 100, PostgreSQL < 50"
             row(f"{label}: {stat} (ms)", [f"{r[key][stat]:.1f}" for r in results], target)
-    lines += ["", "Result counts of the first 20 queries (sanity check): "]
+    lines += ["", "Result counts of the first 20 queries (sanity check; both backends should be "
+              "close): "]
     lines += [f"- {r['backend']}: {r['sample_totals']}" for r in results]
     return "\n".join(lines) + "\n"
 

@@ -43,8 +43,10 @@ log = logging.getLogger(__name__)
 
 FIELD_BOOSTS = {"title": 3.0, "keywords": 2.0, "body": 1.0, "comments": 0.5}
 PHRASE_FIELDS = ("title", "keywords", "body")  # the fields indexed with positions
-SIMILAR_FIELDS = {"title": 2.0, "keywords": 1.5, "body": 1.0}
-SIMILAR_TERMS = 15
+# Duplicates show in titles, tags and themes: matching there keeps "similar ideas" fast while
+# the agent types (a body field match would score tens of thousands of documents in Python).
+SIMILAR_FIELDS = {"title": 2.0, "keywords": 1.0}
+SIMILAR_TERMS = 10
 CORRECTION_MIN_LETTERS = 5
 PREFIX_MIN_LETTERS = 2
 NO_FILTERS = SearchFilters()
