@@ -1,7 +1,9 @@
 """Activity over a period, by SQL aggregation: the funnel of the workflow, the time from posting
 to adoption, and the vitality of each community (DOMAIN.md, "Indicators").
 
-Datetimes are stored in naive UTC; a period is made of Paris days (`periods.utc_bounds`)."""
+Datetimes are stored in naive UTC; a period is made of Paris days (`periods.utc_bounds`).
+Ideas and comments hidden by the moderation count for nobody: the figures are shared by every
+manager (and cached), and hidden items leave "lists and counts" (moderation issue)."""
 
 import math
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from ideas.workflow.transitions import FUNNEL
 
 SECONDS_PER_DAY = 86_400
 IDEA, COMMENT, SUPPORT = 1, 2, 3  # kinds of activity in the vitality query
+SHOWN = Idea.hidden_at.is_(None)  # not hidden by the moderation
 
 
 @dataclass(frozen=True)
@@ -51,21 +54,24 @@ def reached_in(period: Period, status: IdeaStatus):
     """SQL condition on Idea: the idea reached `status` in the period. For `submitted`, it was
     posted in the period; for the others, a status change moved it there (or past it)."""
     if status == IdeaStatus.SUBMITTED:
-        return _in(Idea.created_at, period)
-    return Idea.id.in_(select(StatusChange.idea_id).where(
-        StatusChange.to_status.in_(reached_states(status)), _in(StatusChange.created_at, period)))
+        return and_(_in(Idea.created_at, period), SHOWN)
+    return and_(SHOWN, Idea.id.in_(select(StatusChange.idea_id).where(
+        StatusChange.to_status.in_(reached_states(status)), _in(StatusChange.created_at, period))))
 
 
 def funnel(period: Period) -> list[FunnelStage]:
     """Ideas that reached each stage in the period: two queries whatever the volume. Each idea's
     furthest stage reached in the period is computed once (one GROUP BY), then counted for
     every stage up to it: cheaper than one COUNT(DISTINCT) per stage."""
-    posted = db.session.scalar(select(func.count(Idea.id)).where(_in(Idea.created_at, period)))
+    posted = db.session.scalar(select(func.count(Idea.id))
+                               .where(_in(Idea.created_at, period), SHOWN))
     later = FUNNEL[1:]
     rank = case(*((StatusChange.to_status == status, position)
                   for position, status in enumerate(later, start=1)))
     furthest = (select(func.max(rank).label("rank"))
-                .where(StatusChange.to_status.in_(later), _in(StatusChange.created_at, period))
+                .join(Idea, Idea.id == StatusChange.idea_id)
+                .where(StatusChange.to_status.in_(later), _in(StatusChange.created_at, period),
+                       SHOWN)
                 .group_by(StatusChange.idea_id).subquery())
     counts = db.session.execute(select(*(
         func.coalesce(func.sum(case((furthest.c.rank >= position, 1), else_=0)), 0)
@@ -99,7 +105,8 @@ def adoption_delays(period: Period) -> Delays:
     rows = db.session.execute(
         select(Idea.created_at, func.min(StatusChange.created_at))
         .join(StatusChange, StatusChange.idea_id == Idea.id)
-        .where(StatusChange.to_status == IdeaStatus.ADOPTED, _in(StatusChange.created_at, period))
+        .where(StatusChange.to_status == IdeaStatus.ADOPTED, _in(StatusChange.created_at, period),
+               SHOWN)
         .group_by(Idea.id, Idea.created_at))
     days = [max((adopted - posted).total_seconds(), 0) / SECONDS_PER_DAY
             for posted, adopted in rows]
@@ -126,12 +133,13 @@ def vitality(period: Period) -> list[Vitality]:
     open for business is listed, idle ones with zeros; an archived one only if it had
     activity."""
     posted = select(Idea.community_id.label("community_id"), Idea.author_id.label("user_id"),
-                    literal(IDEA).label("kind")).where(_in(Idea.created_at, period))
+                    literal(IDEA).label("kind")).where(_in(Idea.created_at, period), SHOWN)
     commented = (select(Idea.community_id, Comment.author_id, literal(COMMENT))
                  .join(Idea, Idea.id == Comment.idea_id)
-                 .where(_in(Comment.created_at, period), Comment.deleted_at.is_(None)))
+                 .where(_in(Comment.created_at, period), Comment.deleted_at.is_(None),
+                        Comment.hidden_at.is_(None), SHOWN))
     supported = (select(Idea.community_id, Vote.user_id, literal(SUPPORT))
-                 .join(Idea, Idea.id == Vote.idea_id).where(_in(Vote.created_at, period)))
+                 .join(Idea, Idea.id == Vote.idea_id).where(_in(Vote.created_at, period), SHOWN))
     events = union_all(posted, commented, supported).subquery()
 
     def count_of(column, value):

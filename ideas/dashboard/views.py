@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from ideas.authz import require
+from ideas.authz import allowed, require
 from ideas.dashboard import cache, indicators, queries, review
 from ideas.dashboard.periods import (
     MIN_YEAR,
@@ -25,6 +25,7 @@ from ideas.forms import territory_choices
 from ideas.htmx import is_htmx, render
 from ideas.ideation.labels import STATUS_LABELS
 from ideas.ideation.models import Idea
+from ideas.ideation.permissions import can_view_idea
 from ideas.offer.labels import STATUS_LABELS as SERVICE_STATUS_LABELS
 from ideas.offer.labels import TYPE_LABELS
 from ideas.offer.models import Service
@@ -159,6 +160,13 @@ def _drill_export(fmt: str, name: str, statement, header, row):
                            (row(item) for item in items), sheet_title=name)
 
 
+def _idea_title(idea) -> str:
+    """A hidden idea's title stays with those who may see it (its author, its moderators)."""
+    if idea.hidden_at is None or allowed(can_view_idea, idea):
+        return idea.title
+    return _("Idée masquée par la modération")
+
+
 @blueprint.get("/services")
 def services():
     require(can_view_dashboard)
@@ -175,7 +183,7 @@ def services_export(fmt: str):
                 service.territory.name if service.territory else _("National"),
                 service.launch_date, str(SERVICE_STATUS_LABELS[service.status]),
                 _("Communautés") if service.ideas else _("Autre origine"),
-                " | ".join(f"#{idea.id} {idea.title}" for idea in service.ideas),
+                " | ".join(f"#{idea.id} {_idea_title(idea)}" for idea in service.ideas),
                 " | ".join(dict.fromkeys(idea.community.name for idea in service.ideas)),
                 service.stated_origin or "", f"{base}/services/{service.id}"]
 

@@ -132,3 +132,27 @@ def test_vitality_per_community(db):
         "Vivante", "Fermée en cours d'année", "Calme"]  # most active agents first
     assert {row.community_name: row.ideas for row in activity.vitality(
         Period(date(2024, 1, 1), date(2024, 12, 31)))} == {"Vivante": 1, "Calme": 0}
+
+
+def test_content_hidden_by_the_moderation_counts_nowhere(db):
+    community = CommunityFactory(name="Modérée")
+    author, supporter = UserFactory(), UserFactory()
+    hidden = _idea(datetime(2025, 3, 1), community, author, moves=[
+        (S.IN_REVIEW, datetime(2025, 4, 1)), (S.SELECTED, datetime(2025, 4, 2)),
+        (S.ADOPTED, datetime(2025, 5, 1))])
+    shown = _idea(datetime(2025, 3, 2), community, author)
+    hidden.hidden_at = datetime(2025, 6, 1)
+    db.session.add_all([
+        Vote(idea_id=hidden.id, user_id=supporter.id, created_at=datetime(2025, 3, 3)),
+        Comment(idea_id=hidden.id, author_id=supporter.id, body="…",
+                created_at=datetime(2025, 3, 4)),
+        Comment(idea_id=shown.id, author_id=supporter.id, body="…",
+                created_at=datetime(2025, 3, 5), hidden_at=datetime(2025, 3, 6)),
+        Comment(idea_id=shown.id, author_id=supporter.id, body="…",
+                created_at=datetime(2025, 3, 7)),
+    ])
+    db.session.commit()
+    assert [stage.count for stage in activity.funnel(YEAR)] == [1, 0, 0, 0, 0]
+    assert activity.adoption_delays(YEAR).count == 0
+    (row,) = activity.vitality(YEAR)
+    assert (row.ideas, row.comments, row.supports, row.active_agents) == (1, 1, 0, 2)

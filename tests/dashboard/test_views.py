@@ -336,3 +336,19 @@ def test_activity_figures_may_be_remembered_but_indicators_stay_live(app, client
         app.config.pop("DASHBOARD_CACHE_SECONDS")
         cache.forget()
     assert "recalculés" not in text(client.get("/pilotage/?year=2025"))
+
+
+def test_hidden_origin_idea_keeps_its_title_from_managers(client, manager, known):
+    """The service still counts for its community; the hidden idea's title stays with its
+    author and moderators, on the list and in its export."""
+    idea = db.session.scalar(db.select(Service).where(
+        Service.name == "Service de deux communautés")).ideas[1]
+    idea.title = "Titre qui fâche"
+    idea.hidden_at = datetime(2025, 12, 31)
+    db.session.commit()
+    client.login(manager)
+    page = text(client.get("/pilotage/services?year=2025"))
+    assert "Service de deux communautés" in page and "Mobilité durable" in page
+    assert "Titre qui fâche" not in page and "Idée masquée par la modération" in page
+    export = client.get("/pilotage/services.csv?year=2025").get_data(as_text=True)
+    assert "Titre qui fâche" not in export and "Idée masquée par la modération" in export
