@@ -1,0 +1,1 @@
+"""Security checklist tests (SECURITY-CHECKLIST.md section 2), marked with the items they cover."""
