@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 
 from ideas.accounts import services as accounts
 from ideas.accounts.models import Role, User
+from ideas.comments.models import Comment
 from ideas.comments.services import post_comment
 from ideas.communities import services as communities
-from ideas.communities.models import Community, Membership, MembershipStatus
+from ideas.communities.models import Community, MemberRole, Membership, MembershipStatus
 from ideas.demo_ideas import DEMO_IDEAS
 from ideas.demo_offer import (
     seed_interventions,
@@ -29,6 +30,8 @@ from ideas.follows.services import follow_community, follow_idea
 from ideas.ideation.import_reading import Record
 from ideas.ideation.importer import import_records
 from ideas.ideation.models import Idea, IdeaStatus
+from ideas.moderation.models import Report, ReportReason
+from ideas.moderation.services import report_item
 from ideas.reference.models import Territory, Theme
 from ideas.reference.seed import seed_reference
 from ideas.utils import utcnow
@@ -143,8 +146,38 @@ def seed_demo(progress=None, seed: int = 2026) -> list[tuple[str, str]]:
             _seed_supports(rng, idea, _participants(idea.community), now, bounds=(2, 6))
         seed_merged_duplicate(rng, demo_users, rng.choice(agents), now, COMMUNITIES)
         seed_interventions(demo_users, today, COMMUNITIES, tick)
+        _seed_reports(rng, demo_users["facilitator"])
     db.session.flush()
     return [(key, email) for key, email, *_ in DEMO_LOGINS]
+
+
+# -- A few open reports, so the facilitator's queue and badge show something on first run
+
+DEMO_REPORTS = [  # (reason, details, reporters): below the automatic hiding threshold
+    (ReportReason.DUPLICATE, "Une idée très proche existe déjà dans cette communauté.", 2),
+    (ReportReason.OFF_TOPIC, "", 1),
+    (ReportReason.PERSONAL_DATA, "Le commentaire cite le numéro de téléphone d'un collègue.", 1),
+]
+
+
+def _seed_reports(rng: random.Random, facilitator: User) -> None:
+    """Two ideas and a comment of the demo facilitator's communities, reported by members."""
+    if db.session.scalar(db.select(Report.id).limit(1)) is not None:
+        return
+    ideas = list(db.session.scalars(
+        db.select(Idea).join(Membership, Membership.community_id == Idea.community_id)
+        .where(Membership.user_id == facilitator.id, Membership.role == MemberRole.FACILITATOR,
+               Idea.status == IdeaStatus.SUBMITTED).order_by(Idea.id).limit(20)))
+    first, second, third = rng.sample(ideas, 3)
+    comment = db.session.scalar(db.select(Comment).where(Comment.idea_id == third.id)
+                                .order_by(Comment.id).limit(1))
+    for (item, idea), (reason, details, count) in zip(
+            [(first, first), (second, second), (comment or third, third)], DEMO_REPORTS,
+            strict=True):
+        reporters = [user for user in _participants(idea.community)
+                     if user.id not in (item.author_id, facilitator.id)]
+        for reporter in rng.sample(reporters, count):
+            report_item(reporter, item, reason, details)
 
 
 # -- Ideas and their discussions

@@ -10,12 +10,13 @@ import pytest
 from ideas.accounts.models import User
 from ideas.comments.models import Comment
 from ideas.communities.models import Community, Membership, MembershipStatus
-from ideas.demo import seed_demo
+from ideas.demo import DEMO_PASSWORD, seed_demo
 from ideas.demo_ideas import DEMO_IDEAS
 from ideas.demo_services import DEMO_SERVICES
 from ideas.extensions import db
 from ideas.follows.models import CommunityFollow, IdeaFollow
 from ideas.ideation.models import Idea, IdeaSdg, IdeaStatus, Tag, idea_tags, idea_themes
+from ideas.moderation.models import Report
 from ideas.offer.models import Service, service_ideas
 from ideas.research.models import ResearchIntervention
 from ideas.utils import utcnow
@@ -23,7 +24,7 @@ from ideas.votes.models import Vote
 from ideas.workflow.models import StatusChange
 
 COUNTED = [User, Community, Membership, Idea, IdeaSdg, Tag, Comment, Vote, IdeaFollow,
-           CommunityFollow, Service, StatusChange, ResearchIntervention]
+           CommunityFollow, Service, StatusChange, ResearchIntervention, Report]
 
 
 def _counts() -> dict[str, int]:
@@ -145,3 +146,16 @@ def test_status_history_services_and_interventions(seeded):
     services = db.session.scalars(db.select(Service)).all()
     assert all(service.ideas or service.stated_origin for service in services)
     assert {service.status.value for service in services} == {"planned", "launched", "retired"}
+
+
+def test_demo_facilitator_has_open_reports_to_review(seeded, client):
+    """Two ideas and a comment reported, none often enough to be hidden automatically."""
+    assert seeded["Report"] == 4
+    assert db.session.scalar(db.select(db.func.count()).select_from(Idea)
+                             .where(Idea.hidden_at.is_not(None))) == 0
+    facilitator = db.session.scalar(db.select(User).filter_by(
+        email="animatrice@demo.reseau-canope.fr"))
+    client.login(facilitator, DEMO_PASSWORD)
+    queue = client.get("/moderation")
+    assert queue.status_code == 200
+    assert queue.text.count('class="fr-p-3w fr-mb-3w moderation-entry"') == 3
