@@ -44,6 +44,14 @@
     next.focus();
   });
 
+  // DSFR copies the header tools (bell, account, language) into the mobile menu as plain HTML
+  // once its script has run: hand the copy to htmx too, or its bell would never refresh.
+  var menuLinks = document.querySelector(".fr-header__menu-links");
+  if (menuLinks && window.htmx) {
+    new MutationObserver(function () { window.htmx.process(menuLinks); })
+      .observe(menuLinks, { childList: true });
+  }
+
   // Clear a previous htmx error once a later request succeeds.
   document.addEventListener("htmx:afterRequest", function (event) {
     var region = document.getElementById("htmx-alerts");

@@ -99,6 +99,21 @@ def test_the_bell_counts_a_new_comment_without_reload_and_opening_reads_it(
     expect(page.locator("#notifications-list li").first).not_to_contain_text("Non lue")
 
 
+def test_the_bell_of_the_mobile_menu_refreshes_too(agent_page, live_app, world, my_idea,
+                                                   fast_polling):
+    """DSFR copies the header tools into the mobile menu as plain HTML; that copy polls too."""
+    page = agent_page
+    _mark_all_read(live_app, world)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto("/idees")
+    page.get_by_role("button", name="Menu").click()
+    bell = page.locator("header .fr-header__menu-links .notifications-bell")
+    expect(bell).to_be_visible()
+    expect(bell).to_have_attribute("data-unread", "0")
+    _comment_as_someone_else(live_app, my_idea, "Vu depuis mon téléphone.")
+    expect(bell).to_have_attribute("data-unread", "1", timeout=10_000)
+
+
 def test_mark_one_and_all_read_in_place(agent_page, live_app, world, my_idea):
     page = agent_page
     _mark_all_read(live_app, world)
