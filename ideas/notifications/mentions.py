@@ -25,7 +25,8 @@ from ideas.accounts.models import User
 from ideas.comments.models import Comment
 from ideas.extensions import db
 from ideas.ideation.permissions import can_view_idea
-from ideas.notifications.models import CommentMention
+from ideas.notifications.kinds import Kind
+from ideas.notifications.models import CommentMention, Notification, OutboxEmail, OutboxStatus
 
 MAX_WORDS = 4
 _WORD = r"\w+(?:[-'’.]\w+)*"
@@ -74,6 +75,29 @@ def record_mentions(comment: Comment, users: list[User]) -> list[User]:
     db.session.flush()
     _forget(comment.idea_id)
     return new
+
+
+def withdraw_mentions(comment: Comment, users: list[User]) -> int:
+    """An edit took names out: forget those mentions, and withdraw their notifications while
+    they are unread (with the email not yet sent). Returns how many mentions were removed."""
+    kept = {user.id for user in users}
+    gone = [user_id for user_id in db.session.scalars(db.select(CommentMention.user_id).where(
+        CommentMention.comment_id == comment.id)) if user_id not in kept]
+    if not gone:
+        return 0
+    db.session.execute(db.delete(CommentMention).where(
+        CommentMention.comment_id == comment.id, CommentMention.user_id.in_(gone)))
+    unread = db.select(Notification.id).where(
+        Notification.comment_id == comment.id, Notification.kind == Kind.MENTION,
+        Notification.user_id.in_(gone), Notification.read_at.is_(None))
+    ids = list(db.session.scalars(unread))
+    if ids:
+        db.session.execute(db.delete(OutboxEmail).where(
+            OutboxEmail.dedup_key.in_([f"notification:{id_}" for id_ in ids]),
+            OutboxEmail.status == OutboxStatus.PENDING))
+        db.session.execute(db.delete(Notification).where(Notification.id.in_(ids)))
+    _forget(comment.idea_id)
+    return len(gone)
 
 
 # -- Highlighting when a comment is shown

@@ -65,9 +65,11 @@ def _on_comment(comment: Comment, *, idea: Idea, author: User, **_kwargs) -> Non
 
 @comment_edited.connect
 def _on_comment_edited(comment: Comment, *, idea: Idea, editor: User, **_kwargs) -> None:
-    """A name added by an edit is a new mention; those already told are not told again."""
-    mentioned = mentions.record_mentions(
-        comment, mentions.resolve_mentions(comment.body, idea, editor))
+    """A name added by an edit is a new mention; those already told are not told again; a name
+    taken out is no longer a mention, and its unread notification goes."""
+    named = mentions.resolve_mentions(comment.body, idea, editor)
+    mentions.withdraw_mentions(comment, named)
+    mentioned = mentions.record_mentions(comment, named)
     notify_many([(user, Kind.MENTION) for user in mentioned], actor=editor, idea=idea,
                 comment=comment)
 

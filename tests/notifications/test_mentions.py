@@ -6,7 +6,9 @@ from ideas.comments.services import edit_comment, post_comment
 from ideas.extensions import db
 from ideas.notifications.kinds import Kind
 from ideas.notifications.mentions import candidate_names, highlight, resolve_mentions
-from ideas.notifications.models import CommentMention
+from ideas.notifications.dispatch import build_immediate
+from ideas.notifications.models import CommentMention, Notification, OutboxEmail
+from ideas.utils import utcnow
 from tests.factories import UserFactory
 from tests.helpers import count, text
 from tests.notifications.conftest import kinds_of
@@ -59,6 +61,31 @@ def test_an_edit_that_adds_a_name_notifies_only_the_new_one(idea, author):
     db.session.commit()
     assert kinds_of(nina) == [Kind.MENTION]
     assert kinds_of(omar) == [Kind.MENTION]
+
+
+def test_an_edit_that_removes_a_name_withdraws_its_unread_mention(app, idea, author):
+    commenter = UserFactory(display_name="Léa Commente")
+    nina, omar = UserFactory(display_name="Nina Lefort"), UserFactory(display_name="Omar Benali")
+    comment = post_comment(commenter, idea, "Avis de @Nina Lefort et de @Omar Benali ?")
+    db.session.commit()
+    # Omar has read his; Nina's is unread and its email queued but not yet sent.
+    db.session.execute(db.update(Notification).where(Notification.user_id == omar.id)
+                       .values(read_at=utcnow()))
+    with app.test_request_context():
+        build_immediate()
+    # Mentions are emailed at once by default; so is the comment, to the idea's author.
+    assert count(OutboxEmail) == 3
+
+    edit_comment(commenter, comment, "Avis de l'équipe ?")
+    db.session.commit()
+
+    assert kinds_of(nina) == [] and kinds_of(omar) == [Kind.MENTION]
+    assert count(CommentMention) == 0
+    assert count(OutboxEmail) == 2  # Nina's, not sent yet, is gone; Omar's stays
+    # Named again, Nina is told again: the withdrawn mention is not remembered.
+    edit_comment(commenter, comment, "Avis de @Nina Lefort ?")
+    db.session.commit()
+    assert kinds_of(nina) == [Kind.MENTION]
 
 
 def test_highlight_wraps_names_in_text_only():
