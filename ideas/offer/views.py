@@ -53,7 +53,7 @@ def index():
         origin=choice_arg("origin", queries.ORIGINS))
     pagination = queries.search_services(filters, page_arg(), current_app.config["PER_PAGE"])
     return render("offer/index.html", "offer/_results.html", pagination=pagination,
-                  filters=filters, years=queries.launch_years(),
+                  filters=filters, years=[(year, year) for year in queries.launch_years()],
                   types=labels.type_choices(), statuses=labels.status_choices(),
                   territories=territory_choices(_("Tous les territoires")))
 
