@@ -117,7 +117,10 @@ def _begin_before_sqlite_savepoint(connection, _name) -> None:
     """Python's sqlite3, in its default (legacy) transaction mode, sends BEGIN only before an
     INSERT, UPDATE or DELETE. A SAVEPOINT sent first opens the transaction itself, and releasing
     it then COMMITs everything: a row inserted under `begin_nested()` would be committed apart
-    from the counter update that follows it. Opening the transaction first keeps them together."""
+    from the counter update that follows it. Opening the transaction first keeps them together.
+    IMMEDIATE takes the write lock now (waiting up to busy_timeout): a deferred BEGIN followed by
+    a read would fail at once with "database is locked" on its first write if another worker
+    committed in between (WAL cannot upgrade a stale snapshot), busy timeout or not."""
     dbapi_connection = connection.connection.dbapi_connection
     if isinstance(dbapi_connection, sqlite3.Connection) and not dbapi_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, TextAreaField
 
 from ideas.forms import BaseForm, optional_int
+from ideas.idempotency import SubmissionTokenField
 
 LABELS = {
     "new": _l("Votre commentaire"),
@@ -21,6 +22,7 @@ class CommentForm(BaseForm):
         "Markdown accepté : **gras**, *italique*, listes, citations, liens. 10 000 caractères "
         "au plus."))
     parent_id = HiddenField(filters=[optional_int])
+    submission_token = SubmissionTokenField()  # new comments and replies: one per submitted form
 
 
 def comment_form(kind: str, key: int, **kwargs) -> CommentForm:

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ideas.accounts.models import User
@@ -17,7 +17,9 @@ class Comment(db.Model):
     __table_args__ = (Index("ix_comments_idea_created", "idea_id", "created_at"),
                       # Dashboard vitality: the comments of a period, read from the index alone.
                       Index("ix_comments_created", "created_at", "idea_id", "author_id",
-                            "deleted_at"))
+                            "deleted_at"),
+                      # One comment per submitted form (ideas.idempotency).
+                      UniqueConstraint("author_id", "submission_token"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
@@ -29,6 +31,7 @@ class Comment(db.Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
+    submission_token: Mapped[str | None] = mapped_column(String(64))
     # Soft delete: the thread keeps a "comment deleted" placeholder and its replies.
     deleted_at: Mapped[datetime | None]
     # Moderation (ideas.moderation): the thread shows "Masqué par la modération" instead of the

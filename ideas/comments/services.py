@@ -8,6 +8,7 @@ the same comment at once cannot decrement twice.
 
 from flask_babel import lazy_gettext as _l
 
+from ideas import idempotency
 from ideas.accounts.permissions import is_signed_in
 from ideas.comments.models import COMMENT_MAX, Comment
 from ideas.comments.permissions import can_comment, can_delete_comment, can_edit_comment
@@ -94,7 +95,18 @@ def _thread_parent(parent: Comment | None) -> Comment | None:
     return parent
 
 
-def post_comment(user, idea: Idea, body: str, parent: Comment | None = None) -> Comment:
+def post_comment(user, idea: Idea, body: str, parent: Comment | None = None,
+                 submission_token: str | None = None) -> Comment:
+    """`submission_token` (ideas.idempotency) is the form's: posted twice, it gives the comment
+    of its first post (checked first: a retry gets it even if the rules changed since)."""
+    comment, _created = idempotency.create_once(
+        Comment, user.id, submission_token,
+        lambda: _new_comment(user, idea, body, parent, submission_token))
+    return comment
+
+
+def _new_comment(user, idea: Idea, body: str, parent: Comment | None,
+                 submission_token: str | None) -> Comment:
     if parent is None:
         check_can_comment(user, idea)
     else:
@@ -102,7 +114,7 @@ def post_comment(user, idea: Idea, body: str, parent: Comment | None = None) -> 
     text = clean_body(body)
     parent = _thread_parent(parent)
     comment = Comment(idea_id=idea.id, author_id=user.id, author=user,
-                      parent_id=parent.id if parent else None,
+                      parent_id=parent.id if parent else None, submission_token=submission_token,
                       body=text, body_html=render_markdown(text), created_at=utcnow())
     db.session.add(comment)
     db.session.flush()

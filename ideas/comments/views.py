@@ -100,7 +100,8 @@ def create(idea_id: int):
         form = comment_form("reply", parent.parent_id or parent.id)
     page_context = {"form": form, "idea": idea, "parent": parent}
     try:
-        comment = services.post_comment(current_user, idea, form.body.data, parent=parent)
+        comment = services.post_comment(current_user, idea, form.body.data, parent=parent,
+                                        submission_token=form.submission_token.data)
     except services.CommentRefused as error:
         db.session.rollback()
         return _refused(error, "comments/form.html", **page_context)

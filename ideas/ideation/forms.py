@@ -11,6 +11,7 @@ from ideas.forms import BaseForm
 from ideas.ideation.labels import sdg_label
 from ideas.ideation.models import BODY_MAX, SDG_NUMBERS, TITLE_MAX, TITLE_MIN
 from ideas.ideation.services import TAG_MAX_LENGTH, TAGS_MAX
+from ideas.idempotency import SubmissionTokenField
 
 INVALID_CHOICE = _l("Choisissez dans la liste proposée.")
 
@@ -59,6 +60,7 @@ class IdeaForm(BaseForm):
     tags = StringField(_l("Mots-clés"), [Length(max=TAGS_MAX * (TAG_MAX_LENGTH + 2))],
                        description=_l("Facultatif : séparés par des virgules, %(max)d au plus.",
                                       max=TAGS_MAX))
+    submission_token = SubmissionTokenField()  # posting only: one idea per submitted form
 
     def __init__(self, *args, themes=(), **kwargs):
         super().__init__(*args, **kwargs)

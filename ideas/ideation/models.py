@@ -3,7 +3,16 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, SmallInteger, String, Table, Text
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ideas.accounts.models import User
@@ -77,6 +86,8 @@ class Idea(db.Model):
         # Management review: filtered and sorted from the index alone, rows read for one page.
         Index("ix_ideas_status_changed", "status", "status_changed_at", "created_at",
               "community_id", "vote_count"),
+        # One idea per submitted form (ideas.idempotency).
+        UniqueConstraint("author_id", "submission_token"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,6 +105,7 @@ class Idea(db.Model):
     comment_count: Mapped[int] = mapped_column(default=0)
     follower_count: Mapped[int] = mapped_column(default=0)
     external_ref: Mapped[str | None] = mapped_column(String(120), unique=True)
+    submission_token: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     edited_at: Mapped[datetime | None]
     status_changed_at: Mapped[datetime | None]

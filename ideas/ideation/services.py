@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
+from ideas import idempotency
 from ideas.accounts.models import User
 from ideas.communities import services as communities
 from ideas.communities.models import Community
@@ -132,11 +133,23 @@ def _set_content(idea: Idea, *, title, body, theme_ids, sdgs, tags) -> None:
 
 
 def post_idea(user: User, community: Community, *, title, body, theme_ids, sdgs=(),
-              tags="") -> Idea:
-    """Post an idea; in an open community the author joins it on the way and follows the idea."""
+              tags="", submission_token: str | None = None) -> Idea:
+    """Post an idea; in an open community the author joins it on the way and follows the idea.
+    `submission_token` (ideas.idempotency) is the posting form's: a form posted twice gives the
+    idea of its first post (checked first: a retry gets it even if the rules changed since)."""
+    idea, _created = idempotency.create_once(
+        Idea, user.id, submission_token,
+        lambda: _new_idea(user, community, title=title, body=body, theme_ids=theme_ids,
+                          sdgs=sdgs, tags=tags, submission_token=submission_token))
+    return idea
+
+
+def _new_idea(user: User, community: Community, *, title, body, theme_ids, sdgs, tags,
+              submission_token) -> Idea:
     if not can_post_idea(user, community):
         raise DomainError(_l("Vous ne pouvez pas proposer d'idée dans cette communauté."))
-    idea = Idea(community=community, author=user, status=IdeaStatus.SUBMITTED)
+    idea = Idea(community=community, author=user, status=IdeaStatus.SUBMITTED,
+                submission_token=submission_token)
     _set_content(idea, title=title, body=body, theme_ids=theme_ids, sdgs=sdgs, tags=tags)
     if not community.is_private and not is_member(user, community):
         communities.join(user, community)

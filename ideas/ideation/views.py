@@ -201,7 +201,8 @@ def new(slug: str):
             return _form_page(form, **preview, **context)
         if form.validate_on_submit():
             try:
-                idea = services.post_idea(current_user, community, **form.values())
+                idea = services.post_idea(current_user, community, **form.values(),
+                                          submission_token=form.submission_token.data)
             except DomainError as error:
                 db.session.rollback()
                 apply_domain_error(form, error)
