@@ -40,6 +40,20 @@ class ReadResult:
     ignored_columns: list[str] = field(default_factory=list)
 
 
+@dataclass
+class ImportReport:
+    """What an import did or would do: every bad row, the columns it did not read, the rows a
+    previous run already imported; each importer adds what it created."""
+
+    errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    already_imported: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
 @dataclass(frozen=True)
 class Columns:
     """The columns an importer reads: required ones, optional ones, other accepted names."""

@@ -21,6 +21,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from ideas import import_files
 from ideas.accounts import services as accounts
 from ideas.accounts.models import Role, User
 from ideas.communities import services as communities
@@ -72,17 +73,10 @@ class PlannedIdea:
 
 
 @dataclass
-class ImportReport:
-    errors: list[RowError] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    already_imported: int = 0
+class ImportReport(import_files.ImportReport):
     created: list[Idea] = field(default_factory=list)
     new_communities: list[Community] = field(default_factory=list)
     new_accounts: list[User] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 @dataclass

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from ideas import import_files
 from ideas.errors import DomainError
 from ideas.extensions import db
 from ideas.ideation.models import Idea
@@ -66,15 +67,8 @@ class PlannedService:
 
 
 @dataclass
-class ImportReport:
-    errors: list[RowError] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    already_imported: int = 0
+class ImportReport(import_files.ImportReport):
     created: list[Service] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 @dataclass
