@@ -6,6 +6,8 @@ import uuid
 from flask import Flask, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ideas.htmx import is_htmx, make_response
@@ -75,6 +77,31 @@ def render_error(code: int, message=None):
     return response
 
 
+DATABASE_RETRY_AFTER = 5  # seconds: a restarting PostgreSQL is usually back by then
+
+
+def database_unavailable(error: Exception):
+    """The database cannot be reached (restarting, disk full, locked past the busy timeout):
+    a 503 saying to try again, not a 500. The request's transaction is rolled back, so nothing
+    is half-written; the pool drops the dead connection and `pool_pre_ping` tests the next
+    one, so the worker serves the next request normally once the database is back."""
+    from ideas.extensions import db, login_manager
+
+    log.warning("database unavailable request_id=%s: %s", g.get("request_id"),
+                str(error).splitlines()[0] if str(error) else type(error).__name__)
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone: the pool already invalidated it
+        log.debug("rollback after a database error failed", exc_info=True)
+    db.session.remove()
+    # The page is drawn as for a visitor: the header's counts for a signed-in agent would each
+    # try the database again. The session cookie is untouched.
+    g._login_user = login_manager.anonymous_user()
+    response = render_error(503)
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
+
+
 def register(app: Flask) -> None:
     @app.before_request
     def _assign_request_id():
@@ -99,10 +126,18 @@ def register(app: Flask) -> None:
                 response.headers[name] = value
         return response
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def _database_unavailable(error: Exception):
+        return database_unavailable(error)
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         if isinstance(error, HTTPException):  # pragma: no cover - handled above
             return _http(error)
+        if isinstance(error, DBAPIError) and error.connection_invalidated:
+            return database_unavailable(error)
         log.exception("unhandled error request_id=%s", g.get("request_id"))
         from ideas.extensions import db
 
