@@ -74,10 +74,16 @@ class Config:
     SITE_NAME = os.environ.get("SITE_NAME", "Fabrique à idées")
     OPERATOR_NAME = os.environ.get("OPERATOR_NAME", "Réseau Canopé")
 
+    # Sessions (accounts/sessions.py): end after this long without a request of the agent's,
+    # and this long after logging in whatever happens (ASVS 3.3.2, level 2: 30 min / 12 h).
+    # "Stay signed in" survives closing the browser and idle time, never the absolute limit.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", 30))
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", 12))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    HSTS_SECONDS = 0
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; pages left open all day still post
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     PER_PAGE = 20
@@ -111,7 +117,12 @@ class ProductionConfig(Config):
     DEBUG = _env_bool("FLASK_DEBUG")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # __Host-: the browser only accepts the cookie from HTTPS, for the whole site and this exact
+    # host, so a sibling subdomain can neither set nor overwrite it.
+    SESSION_COOKIE_NAME = "__Host-session"
+    REMEMBER_COOKIE_NAME = "__Host-remember"
     PREFERRED_URL_SCHEME = "https"
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", 365 * 24 * 3600))
 
 
 CONFIGS = {

@@ -1,6 +1,7 @@
 """Fabrique à idées: the application factory reads like the app's table of contents."""
 
 import sqlite3
+from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy import event
@@ -25,14 +26,17 @@ def create_app(config_name: str = "development", **overrides) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_security_headers(app)
     register_template_helpers(app)
     register_cli(app)
     return app
 
 
 def register_extensions(app: Flask) -> None:
+    from flask_login import user_loaded_from_cookie
+
     from ideas import i18n, models, search  # noqa: F401 - models registers every table
-    from ideas.accounts.sessions import load_user
+    from ideas.accounts import sessions
     from ideas.extensions import babel, csrf, db, htmx, login_manager, migrate
 
     db.init_app(app)
@@ -42,7 +46,12 @@ def register_extensions(app: Flask) -> None:
     htmx.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     login_manager.init_app(app)
-    login_manager.user_loader(load_user)
+    login_manager.user_loader(sessions.load_user)
+    login_manager.unauthorized_handler(sessions.unauthorized)
+    app.config.setdefault("REMEMBER_COOKIE_DURATION",
+                          timedelta(hours=app.config["SESSION_MAX_HOURS"]))
+    app.before_request(sessions.enforce_idle_timeout)
+    user_loaded_from_cookie.connect(sessions.restored_from_cookie, app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = i18n.LOGIN_REQUIRED_MESSAGE
     login_manager.login_message_category = "info"
@@ -77,6 +86,12 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     from ideas.errors import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from ideas.headers import register
 
     register(app)
 

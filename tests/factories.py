@@ -9,7 +9,7 @@ from ideas.extensions import db
 from ideas.ideation.models import Idea, IdeaStatus
 from ideas.utils import slugify
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "Une phrase de passe pour les tests"
 
 
 class Base(SQLAlchemyModelFactory):

@@ -60,7 +60,7 @@ def test_production_cookies_are_secure_httponly_and_lax(tmp_path):
     assert not app.debug
     response = app.test_client().get("/connexion", base_url="https://fabrique.example")
     cookie = response.headers["Set-Cookie"]
-    assert cookie.startswith("session=")
+    assert cookie.startswith("__Host-session=")  # HTTPS only, this host only
     for flag in ("Secure", "HttpOnly", "SameSite=Lax"):
         assert flag in cookie
     assert app.config["REMEMBER_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_HTTPONLY"]

@@ -2,6 +2,7 @@
 
 import enum
 import secrets
+import time
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -51,8 +52,13 @@ class User(UserMixin, db.Model):
 
     territory: Mapped[Territory | None] = relationship()
 
+    # When this browser session logged in (epoch seconds), set by accounts.sessions; not stored.
+    logged_in_at = None
+
     def get_id(self) -> str:
-        return self.session_token
+        """The identity the session and remember-me cookies carry: the token and the login
+        time (accounts.sessions); rotating the token ends every copy of both cookies."""
+        return f"{self.session_token}.{self.logged_in_at or int(time.time())}"
 
     def rotate_session_token(self) -> None:
         self.session_token = new_session_token()

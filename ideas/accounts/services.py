@@ -11,14 +11,15 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from ideas.accounts import passwords
 from ideas.accounts.models import Invitation, Role, User
 from ideas.accounts.signals import invitation_accepted
 from ideas.errors import DomainError
 from ideas.extensions import db
 from ideas.utils import clean_line, clean_text, utcnow
 
-PASSWORD_MIN_LENGTH = 12  # CNIL 2022-100 with throttling; ASVS 2.1.1
-PASSWORD_MAX_LENGTH = 128  # ASVS 2.1.2; never truncated
+PASSWORD_MIN_LENGTH = passwords.MIN_LENGTH
+PASSWORD_MAX_LENGTH = passwords.MAX_LENGTH
 
 
 @functools.cache
@@ -54,13 +55,18 @@ def normalize_email(email: str | None) -> str:
 
 
 def password_problem(password: str) -> str | None:
-    """The reason a password is refused, or None. Length only: no composition rules (ASVS)."""
+    """The reason a password is refused, or None: its length, or a known common or breached
+    password. No composition rules (ASVS 2.1.9)."""
     if len(password) < PASSWORD_MIN_LENGTH:
         return _l("Le mot de passe doit contenir au moins %(n)d caractères.",
                   n=PASSWORD_MIN_LENGTH)
     if len(password) > PASSWORD_MAX_LENGTH:
         return _l("Le mot de passe ne doit pas dépasser %(n)d caractères.",
                   n=PASSWORD_MAX_LENGTH)
+    if passwords.is_common(password):
+        return _l("Ce mot de passe figure parmi les mots de passe courants ou divulgués lors "
+                  "de fuites de données : choisissez-en un autre, par exemple une phrase de "
+                  "plusieurs mots.")
     return None
 
 

@@ -13,11 +13,12 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from ideas.accounts import services
+from ideas.accounts import services, sessions
 from ideas.accounts.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -61,12 +62,8 @@ def apply_domain_error(form, error: DomainError) -> None:
 
 
 def _start_session(user, remember: bool = False) -> None:
-    # Drop whatever the anonymous session held (fixation), keep only the language choice.
-    locale = session.get("locale")
-    session.clear()
-    if locale:
-        session["locale"] = locale
-    login_user(user, remember=remember)
+    # A new session: whatever the anonymous one held is dropped (fixation), the language kept.
+    sessions.start_session(user, remember=remember)
     log.info("login user=%s", user.id)
 
 
@@ -98,8 +95,7 @@ def logout():
     # sessions on other devices: there is no server-side record to end this one alone.
     current_user.rotate_session_token()
     db.session.commit()
-    logout_user()
-    session.clear()
+    sessions.end_session()
     flash(_("Vous êtes déconnecté."), "info")
     return redirect(url_for("accounts.login"))
 
@@ -187,11 +183,24 @@ def reset_password(token: str):
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
         db.session.commit()
-        logout_user()
+        _notify_password_changed(user)
+        sessions.end_session()
         flash(_("Votre mot de passe a été modifié. Connectez-vous avec le nouveau."), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form), (
         422 if form.errors else 200)
+
+
+def _notify_password_changed(user) -> None:
+    """Tell the owner (ASVS 2.5.5): if they did not do it, they know at once. In their
+    language; a mail server down does not undo the change."""
+    try:
+        with force_locale(user.locale or "fr"):
+            send_email(user.email, _("Votre mot de passe a été modifié"), "password_changed",
+                       user=user, link=current_app.config["PUBLIC_URL"].rstrip("/")
+                       + url_for("accounts.forgot_password"))
+    except Exception:
+        log.exception("password change notice not sent user=%s", user.id)
 
 
 @blueprint.route("/profil", methods=["GET", "POST"])
@@ -224,10 +233,11 @@ def change_password():
             apply_domain_error(form, error)
         else:
             db.session.commit()
-            # The session token rotated: log in again on this device only. login_user needs the
-            # user itself: given the `current_user` proxy, `current_user` would resolve to itself
-            # forever (the request crashed with a recursion error).
-            login_user(current_user._get_current_object())
+            user = current_user._get_current_object()
+            _notify_password_changed(user)
+            # The session token rotated: log in again on this device only (the current password
+            # was just checked), keeping its "stay signed in" choice.
+            _start_session(user, remember=bool(session.get("_persistent")))
             flash(_("Votre mot de passe a été modifié. Vos autres sessions sont fermées."),
                   "success")
             return redirect(url_for("accounts.profile"))

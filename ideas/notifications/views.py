@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 
 from ideas.accounts.models import User
 from ideas.accounts.permissions import is_signed_in
+from ideas.accounts.sessions import passive
 from ideas.communities.models import MemberRole, Membership, MembershipStatus
 from ideas.errors import render_error
 from ideas.extensions import csrf, db
@@ -64,6 +65,7 @@ def _bell_response():
 
 
 @blueprint.get("/notifications/compteur")
+@passive  # polled every few seconds: no sign of the agent being there
 def bell():
     """The bell alone, polled by htmx. Signed out (session ended), htmx hears 286: stop."""
     if not is_signed_in(current_user):
