@@ -24,6 +24,11 @@ def _env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
 
 
+def _env_limits(defaults: dict[str, str]) -> dict[str, str]:
+    return {name: os.environ.get(f"RATE_LIMIT_{name.upper()}", value)
+            for name, value in defaults.items()}
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
@@ -64,6 +69,39 @@ class Config:
     EMAIL_RETRY_MAX_SECONDS = int(os.environ.get("EMAIL_RETRY_MAX_SECONDS", 6 * 3600))
     EMAIL_SENDING_LEASE_SECONDS = int(os.environ.get("EMAIL_SENDING_LEASE_SECONDS", 600))
 
+    # Rate limits (ideas/ratelimits.py; README "Sécurité"): "N per <period>", each overridable
+    # by RATE_LIMIT_<NAME> (e.g. RATE_LIMIT_LOGIN_ACCOUNT="5 per 15 minutes"). "_ip" counts per
+    # address (a whole office behind one NAT shares it: keep it generous), "_account" per
+    # signed-in agent or, for login and password reset, per login typed.
+    RATE_LIMITS_ENABLED = True
+    RATE_LIMITS = _env_limits({
+        "login_ip": "60 per 15 minutes",
+        "login_account": "10 per 15 minutes",  # failed attempts only
+        "signup_ip": "20 per hour",
+        "password_reset_ip": "20 per hour",
+        "password_reset_account": "5 per hour",
+        "idea_ip": "100 per hour",
+        "idea_account": "10 per hour",
+        "comment_ip": "300 per hour",
+        "comment_account": "60 per hour",
+        "support_ip": "1000 per hour",
+        "support_account": "120 per hour",
+        "report_ip": "100 per hour",
+        "report_account": "20 per hour",
+        "export_account": "30 per hour",
+    })
+    # Shared by every worker and server through Redis when REDIS_URL is set (else per process).
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_STORAGE_OPTIONS = (
+        {"socket_connect_timeout": 1, "socket_timeout": 1} if REDIS_URL else {})
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "fabrique")
+    RATELIMIT_STRATEGY = "moving-window"  # no burst of twice the limit across a window's edge
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: limit per process, never a 500
+    # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are
+    # trusted (werkzeug ProxyFix). 0: none; behind one nginx: 1. Without it, every request seems
+    # to come from the proxy and one IP limit would be shared by everybody.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
+
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
@@ -91,6 +129,57 @@ class Config:
     # decides; 0 turns automatic hiding off.
     MODERATION_AUTO_HIDE_REPORTS = int(os.environ.get("MODERATION_AUTO_HIDE_REPORTS", 3))
 
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = ("fr", "en")
+
+    # DSFR is reserved to State services: the Marianne identity block is opt-in.
+    SHOW_STATE_IDENTITY = _env_bool("SHOW_STATE_IDENTITY")
+    SITE_NAME = os.environ.get("SITE_NAME", "Fabrique à idées")
+    OPERATOR_NAME = os.environ.get("OPERATOR_NAME", "Réseau Canopé")
+
+    # Sessions (accounts/sessions.py): end after this long without a request of the agent's,
+    # and this long after logging in whatever happens (ASVS 3.3.2, level 2: 30 min / 12 h).
+    # "Stay signed in" survives closing the browser and idle time, never the absolute limit.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", 30))
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", 12))
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    HSTS_SECONDS = 0
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead; pages left open all day still post
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    PER_PAGE = 20
+    # An idea or comment reported this many times (open reports) is hidden until a facilitator
+    # decides; 0 turns automatic hiding off.
+    MODERATION_AUTO_HIDE_REPORTS = int(os.environ.get("MODERATION_AUTO_HIDE_REPORTS", 3))
+
+    # Personal data (README "Données personnelles"; ideas/privacy). Retention periods in days,
+    # applied by `flask retention run` and stated on the privacy page; 0 keeps forever.
+    RETENTION_INVITATION_DAYS = int(os.environ.get("RETENTION_INVITATION_DAYS", 30))
+    RETENTION_UNACTIVATED_ACCOUNT_DAYS = int(
+        os.environ.get("RETENTION_UNACTIVATED_ACCOUNT_DAYS", 180))
+    RETENTION_READ_NOTIFICATION_DAYS = int(os.environ.get("RETENTION_READ_NOTIFICATION_DAYS", 90))
+    RETENTION_NOTIFICATION_DAYS = int(os.environ.get("RETENTION_NOTIFICATION_DAYS", 365))
+    RETENTION_EMAIL_DAYS = int(os.environ.get("RETENTION_EMAIL_DAYS", 30))
+    RETENTION_SECURITY_LOG_DAYS = int(os.environ.get("RETENTION_SECURITY_LOG_DAYS", 365))
+    # The moderation log is the record of decisions an agent may contest: five years, the
+    # limitation period of civil actions (code civil, art. 2224), not the security logs' year.
+    RETENTION_MODERATION_LOG_DAYS = int(os.environ.get("RETENTION_MODERATION_LOG_DAYS", 1825))
+    # One line per erased account (its id and the time, nothing personal), kept outside the
+    # database: after restoring an older backup, `flask erasures reapply` erases them again.
+    ERASURE_LOG = os.environ.get("ERASURE_LOG", str(INSTANCE_DIR / "erasures.log"))
+    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")  # accessibility and general contact
+    DPO_EMAIL = os.environ.get("DPO_EMAIL", "")  # the data protection officer (délégué)
+    # Accessibility statement: the rate of RGAA criteria met in the last audit, and its date
+    # (YYYY-MM-DD); without an audit the law says "non conforme", whatever axe-core finds.
+    ACCESSIBILITY_AUDIT_RATE = os.environ.get("ACCESSIBILITY_AUDIT_RATE", "")
+    ACCESSIBILITY_AUDIT_DATE = os.environ.get("ACCESSIBILITY_AUDIT_DATE", "")
+    ACCESSIBILITY_RESULTS = os.environ.get(
+        "ACCESSIBILITY_RESULTS", str(BASE_DIR / "docs" / "accessibility" / "axe-results.json"))
+
     DEBUG = False
     TESTING = False
 
@@ -105,6 +194,9 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
     MAIL_SERVER = None
+    RATE_LIMITS_ENABLED = False  # tests/security/test_rate_limits.py turns them on
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_OPTIONS = {}
     ARGON2_TIME_COST = 1  # fast hashes keep the suite quick; the algorithm is the same
     ARGON2_MEMORY_COST = 8192
     PUBLIC_URL = "http://localhost"

@@ -6,6 +6,7 @@ from datetime import timedelta
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, INSTANCE_DIR, check_production
 
@@ -22,9 +23,15 @@ def create_app(config_name: str = "development", **overrides) -> Flask:
     if config_name == "production":
         check_production(app.config)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    if app.config["TRUSTED_PROXIES"]:
+        # The client's address, scheme and host as the reverse proxy saw them (rate limits,
+        # logs, https URLs); only that many proxies are believed, so a client cannot forge it.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     register_extensions(app)
     register_blueprints(app)
+    register_rate_limits(app)
     register_errorhandlers(app)
     register_security_headers(app)
     register_template_helpers(app)
@@ -82,6 +89,12 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (moderation, moderation_log, suspensions):
         app.register_blueprint(blueprint)
+
+
+def register_rate_limits(app: Flask) -> None:
+    from ideas import ratelimits
+
+    ratelimits.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
