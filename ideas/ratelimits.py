@@ -87,12 +87,13 @@ LIMITS: dict[str, tuple[Rule, ...]] = {
     "moderation.report_comment": (Rule("report_ip", ip_key, _done),
                                   Rule("report_account", account_key, _done)),
 }
-# Exports read many rows: one count per account for all of them, on GET (their only method).
-EXPORT_ENDPOINTS = (
-    "dashboard.export_table", "dashboard.services_export", "dashboard.interventions_export",
-    "dashboard.ideas_export", "dashboard.review_export", "moderation_log.export",
-    "moderation_log.community_export",
-)
+
+
+# Exports read many rows: every endpoint named "...export..." (new ones included) is limited,
+# one count per account for all of them.
+def export_endpoints(app: Flask) -> list[str]:
+    return sorted(e for e in app.view_functions if "export" in e.rsplit(".", 1)[-1])
+
 
 def _setting(name: str) -> Callable[[], str]:
     # Read at each request, so that a test (or an operator reloading config) changes it live.
@@ -111,7 +112,7 @@ def init_app(app: Flask) -> Limiter:
             view = limiter.shared_limit(_setting(rule.setting), rule.setting, key_func=rule.key,
                                         methods=["POST"], deduct_when=rule.deduct_when)(view)
         app.view_functions[endpoint] = view
-    for endpoint in EXPORT_ENDPOINTS:
+    for endpoint in export_endpoints(app):
         app.view_functions[endpoint] = limiter.shared_limit(
             _setting("export_account"), "export_account", key_func=account_key,
         )(app.view_functions[endpoint])
