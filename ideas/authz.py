@@ -26,3 +26,16 @@ def require(check: Callable[..., bool], *args, hide: bool = False) -> None:
         log.info("access denied: %s user=%s", check.__name__,
                  getattr(current_user, "id", None))
         abort(404 if hide else 403)
+
+
+def get_or_404(model, ident, check: Callable[..., bool], *, load=None):
+    """The row, or 404 when it does not exist or `check` refuses it: a private or hidden item
+    must not even be known to exist. `load(ident)` replaces a plain primary-key get when the
+    page needs more loaded at once."""
+    from ideas.extensions import db  # authz is imported by models' permission modules
+
+    row = load(ident) if load else db.session.get(model, ident)
+    if row is None:
+        abort(404)
+    require(check, row, hide=True)
+    return row

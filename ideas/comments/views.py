@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ideas.accounts.views import apply_domain_error
-from ideas.authz import require
+from ideas.authz import get_or_404
 from ideas.comments import queries, services
 from ideas.comments.forms import comment_form
 from ideas.comments.models import Comment
@@ -42,12 +42,7 @@ def idea_url(idea_id: int, comment_id: int | None = None) -> str:
 
 
 def _visible_idea(idea_id: int) -> Idea:
-    """The idea, or 404 when it does not exist or the user may not see it (private community)."""
-    idea = db.session.get(Idea, idea_id)
-    if idea is None:
-        abort(404)
-    require(can_view_idea, idea, hide=True)
-    return idea
+    return get_or_404(Idea, idea_id, can_view_idea)
 
 
 def _visible_comment(comment_id: int) -> tuple[Comment, Idea]:

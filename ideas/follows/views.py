@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ideas.accounts.views import safe_next_url
-from ideas.authz import require
+from ideas.authz import get_or_404, require
 from ideas.communities import queries as community_queries
 from ideas.communities.models import Community
 from ideas.communities.permissions import can_view_community
@@ -36,11 +36,7 @@ def is_following_community(community: Community) -> bool:
 
 
 def _visible_idea(idea_id: int) -> Idea:
-    idea = db.session.get(Idea, idea_id)
-    if idea is None:
-        abort(404)
-    require(can_view_idea, idea, hide=True)
-    return idea
+    return get_or_404(Idea, idea_id, can_view_idea)
 
 
 def _community(slug: str) -> Community:

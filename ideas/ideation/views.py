@@ -20,7 +20,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from ideas.accounts.views import apply_domain_error
-from ideas.authz import require
+from ideas.authz import get_or_404, require
 from ideas.comments.queries import thread_of
 from ideas.communities import queries as community_queries
 from ideas.communities.forms import theme_choices
@@ -34,7 +34,7 @@ from ideas.ideation import permissions as perms
 from ideas.ideation import queries, services
 from ideas.ideation.forms import ChooseCommunityForm, IdeaForm
 from ideas.ideation.labels import STATUS_BADGES, STATUS_LABELS, sdg_label
-from ideas.ideation.models import BODY_MAX, SDG_NUMBERS
+from ideas.ideation.models import BODY_MAX, SDG_NUMBERS, Idea
 from ideas.markdown import render_markdown, safe_html
 from ideas.params import choice_arg, int_arg, page_arg
 from ideas.reference.models import Theme
@@ -245,12 +245,8 @@ def preview():
 
 # -- One idea
 
-def _idea(idea_id: int):
-    idea = queries.get_idea(idea_id)
-    if idea is None:
-        abort(404)
-    require(perms.can_view_idea, idea, hide=True)
-    return idea
+def _idea(idea_id: int) -> Idea:
+    return get_or_404(Idea, idea_id, perms.can_view_idea, load=queries.get_idea)
 
 
 @blueprint.get("/idees/<int:idea_id>")

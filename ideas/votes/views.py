@@ -5,12 +5,12 @@ Two routes, each naming the state the agent wants, rather than one toggle: a rep
 flipping it back.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ideas.accounts.views import safe_next_url
-from ideas.authz import require
+from ideas.authz import get_or_404
 from ideas.errors import DomainError, render_error
 from ideas.extensions import db
 from ideas.htmx import is_htmx, make_response
@@ -34,11 +34,7 @@ def vote_refusal(idea: Idea) -> str | None:
 
 
 def _visible_idea(idea_id: int) -> Idea:
-    idea = db.session.get(Idea, idea_id)
-    if idea is None:
-        abort(404)
-    require(can_view_idea, idea, hide=True)
-    return idea
+    return get_or_404(Idea, idea_id, can_view_idea)
 
 
 def _next_url(idea: Idea) -> str:

@@ -6,11 +6,11 @@ A refused move changes nothing (one rollback), keeps what was typed and says why
 fragment with status 422 (409 when the idea changed state meanwhile) for htmx, the form page
 otherwise. A successful move reloads the idea page, since its state shows everywhere on it."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ideas.authz import allowed, require
+from ideas.authz import allowed, get_or_404, require
 from ideas.errors import DomainError
 from ideas.extensions import db
 from ideas.htmx import is_htmx, make_response
@@ -53,11 +53,7 @@ def idea_workflow(idea: Idea) -> queries.IdeaWorkflow:
 
 
 def _idea(idea_id: int) -> Idea:
-    idea = idea_queries.get_idea(idea_id)
-    if idea is None:
-        abort(404)
-    require(can_view_idea, idea, hide=True)
-    return idea
+    return get_or_404(Idea, idea_id, can_view_idea, load=idea_queries.get_idea)
 
 
 def _service(form: MoveForm, idea: Idea) -> Service | None:
