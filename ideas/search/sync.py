@@ -86,3 +86,26 @@ def drain_queue() -> int:
         total += done
     return total
 
+
+
+def check_at_startup(app) -> str | None:
+    """Before serving (gunicorn's master, gunicorn.conf.py): reconcile the index with the
+    database when that is cheap (at most SEARCH_AUTO_REBUILD_MAX ideas), else index what is
+    queued. A failure is logged and the server starts anyway (search then says it is
+    unavailable; `search check --fix` repairs). Returns what it did, for the log."""
+    from ideas.search.registry import get_backend
+
+    with app.app_context():
+        try:
+            with db.engine.connect() as connection:
+                ideas = count_ideas(connection)
+            if ideas > app.config["SEARCH_AUTO_REBUILD_MAX"]:
+                return f"search queue at start-up: {drain_queue()} ideas indexed"
+            with db.engine.begin() as connection:
+                report = get_backend(app).check(connection, fix=True)
+            return f"search check at start-up: {report.summary()}"
+        except Exception:
+            log.exception("search check at start-up failed")
+            return None
+        finally:
+            db.engine.dispose()  # no connection inherited by the forked workers
