@@ -81,11 +81,12 @@ def register_blueprints(app: Flask) -> None:
     from ideas.notifications.views import blueprint as notifications
     from ideas.offer.views import blueprint as offer
     from ideas.research.views import blueprint as research
+    from ideas.search.views import blueprint as search
     from ideas.votes.views import blueprint as votes
     from ideas.workflow.views import blueprint as workflow
 
     for blueprint in (main, accounts, communities, ideation, votes, comments, follows, admin,
-                      workflow, offer, research, dashboard, notifications):
+                      workflow, offer, research, dashboard, notifications, search):
         app.register_blueprint(blueprint)
     for blueprint in (moderation, moderation_log, suspensions):
         app.register_blueprint(blueprint)

@@ -23,6 +23,7 @@ from ideas.ideation import permissions as idea_permissions
 from ideas.moderation import permissions as moderation_permissions
 from ideas.offer import permissions as offer_permissions
 from ideas.research import permissions as research_permissions
+from ideas.search import permissions as search_permissions
 from ideas.votes import permissions as vote_permissions
 from ideas.workflow import permissions as workflow_permissions
 
@@ -30,7 +31,8 @@ PERMISSION_MODULES: list[ModuleType] = [account_permissions, community_permissio
                                         idea_permissions, vote_permissions, comment_permissions,
                                         follow_permissions, workflow_permissions,
                                         offer_permissions, research_permissions,
-                                        dashboard_permissions, moderation_permissions]
+                                        dashboard_permissions, moderation_permissions,
+                                        search_permissions]
 
 
 class Can:

@@ -117,6 +117,10 @@ ROWS = [
     R("ideation.edit",                "POST", "/idees/{private_idea}/modifier",         LOGIN, 404, 403, 403, 403),
     R("ideation.withdraw",            "GET",  "/idees/{private_idea}/retirer",          LOGIN, 404, 403, 403, 403),
     R("ideation.withdraw",            "POST", "/idees/{private_idea}/retirer",          LOGIN, 404, 403, 403, 403),
+    # -- search (results limited to what each may read; suggestions without htmx: the page)
+    R("search.results",               "GET",  "/recherche?q=idée",                      LOGIN, 200, 200, 200, 200),
+    R("search.suggestions",           "GET",  "/recherche/suggestions?q=idée",          LOGIN, 302, 302, 302, 302),
+    R("search.similar",               "POST", "/idees/similaires",                      LOGIN, 200, 200, 200, 200),
     # -- comments ({comment} is the member's, on {private_idea})
     R("comments.create",              "POST", "/idees/{private_idea}/commentaires",     LOGIN, 404, 422, 403, 403),
     R("comments.show",                "GET",  "/commentaires/{comment}",                LOGIN, 404, 302, 302, 302),

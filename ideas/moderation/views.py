@@ -327,7 +327,8 @@ def _moderated_idea(idea_id: int) -> Idea:
 @blueprint.route("/moderation/idees/<int:item_id>/fusionner", methods=["GET", "POST"])
 def merge(item_id: int):
     idea = _moderated_idea(item_id)
-    form = MergeForm()
+    # ?merge_into=N: the duplicate chosen from the idea page's similar ideas, to confirm here.
+    form = MergeForm(data={"merge_into": request.args.get("merge_into", type=int)})
     if request.method == "POST":
         if not form.validate_on_submit() and not form.merge_into.errors:
             abort(400)

@@ -9,12 +9,13 @@ Every function may raise `SearchUnavailable` (index missing, corrupt, being rebu
 shows "la recherche est indisponible / en cours de reconstruction" instead of an error.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ideas.extensions import db
 from ideas.ideation.models import Idea, IdeaStatus
 from ideas.ideation.queries import visible_ideas_filter, with_card_details
 from ideas.search.engine import (
+    FACETS,
     SIMILAR_LIMIT,
     SUGGEST_LIMIT,
     Hit,
@@ -36,6 +37,7 @@ class SearchPage:
     query: str
     results: SearchResults
     items: list[FoundIdea] = field(default_factory=list)
+    filters: SearchFilters = field(default_factory=SearchFilters)  # as applied
 
     @property
     def total(self) -> int:
@@ -56,6 +58,36 @@ def search_ideas(user, text: str, *, filters: SearchFilters | None = None,
                                    filters=filters or SearchFilters(), sort=sort, page=page,
                                    per_page=per_page)
     return SearchPage(text or "", results, _checked(user, results.hits))
+
+
+def search_page(user, text: str, *, filters: SearchFilters | None = None,
+                sort: str = "relevance", page: int = 1, per_page: int = 20) -> SearchPage:
+    """The search page: chosen communities the user may not read are dropped, a page past the
+    end shows the last one, and the counts of a facet where values are chosen ignore that
+    facet's own choice (values of one facet combine with OR: the other values keep their counts
+    and can be added)."""
+    scope = _scope(user)
+    readable = set(scope["allowed_community_ids"])
+    filters = replace(filters or SearchFilters(), community_ids=tuple(
+        c for c in (filters.community_ids if filters else ()) if c in readable))
+
+    def run(chosen: SearchFilters, page: int, per_page: int) -> SearchResults:
+        return get_backend().search(text or "", **scope, filters=chosen, sort=sort, page=page,
+                                    per_page=per_page)
+
+    results = run(filters, page, per_page)
+    if not results.hits and results.total and page > results.pages:
+        results = run(filters, results.pages, per_page)
+    chosen = filters.as_dict()
+    for facet in FACETS:
+        if chosen[facet]:
+            others = replace(filters, **{_FILTER_FIELDS[facet]: ()})
+            results.facets[facet] = run(others, 1, 1).facets.get(facet, {})
+    return SearchPage(text or "", results, _checked(user, results.hits), filters)
+
+
+_FILTER_FIELDS = {"community": "community_ids", "theme": "theme_ids", "status": "statuses",
+                  "territory": "territory_ids", "sdg": "sdgs", "year": "years"}
 
 
 def suggest_ideas(user, text: str, limit: int = SUGGEST_LIMIT) -> list[FoundIdea]:
