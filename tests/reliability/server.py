@@ -12,6 +12,7 @@ import re
 import secrets
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -115,7 +116,8 @@ class Site:
 
 def prepare(url: str, directory: Path, agents: int = 20, ideas: int = 10) -> Site:
     """Alembic up from empty, reference data, `agents` accounts (password PASSWORD) members of
-    one open community, `ideas` ideas posted through the service; the search index built."""
+    one open community, `ideas` ideas posted through the service by one more member (so every
+    agent may support every idea); the search index built."""
     from ideas.accounts import services as accounts
     from ideas.communities import services as communities
     from ideas.extensions import db
@@ -132,7 +134,7 @@ def prepare(url: str, directory: Path, agents: int = 20, ideas: int = 10) -> Sit
         seed_reference()
         password_hash = accounts.hash_password(PASSWORD)  # one hash, the same cost as the server
         users = []
-        for n in range(agents):
+        for n in range(agents + 1):
             user = accounts.create_user(f"agent{n}@charge.reseau-canope.fr", f"Agent {n}", None)
             user.password_hash = password_hash
             users.append(user)
@@ -144,17 +146,69 @@ def prepare(url: str, directory: Path, agents: int = 20, ideas: int = 10) -> Sit
             communities.join(user, community)
         for n in range(ideas):
             idea = ideation.post_idea(
-                users[n % len(users)], community, title=f"Idée de charge numéro {n}",
+                users[-1], community, title=f"Idée de charge numéro {n}",
                 body="Une idée pour éprouver le serveur.", theme_ids=[theme.id], tags="charge")
             site.idea_ids.append(idea.id)
         db.session.commit()
-        site.emails = [user.email for user in users]
+        site.emails = [user.email for user in users[:-1]]
         site.slug = community.slug
         with db.engine.begin() as connection:
             get_backend(app).rebuild(connection)
         db.session.remove()
         db.engine.dispose()
     return site
+
+
+class Probe:
+    """Looks at the database from outside the app, on a connection of its own."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        self.sqlite_path = make_url(url).database if url.startswith("sqlite") else None
+        if self.sqlite_path:
+            self._sqlite = sqlite3.connect(self.sqlite_path, timeout=0, isolation_level=None)
+        else:
+            self._postgres = self.engine.connect()
+
+    def writing(self) -> bool:
+        """Is some other connection inside a write transaction right now?"""
+        if self.sqlite_path:
+            try:
+                self._sqlite.execute("BEGIN IMMEDIATE")  # fails at once while a writer holds it
+            except sqlite3.OperationalError:
+                return True
+            self._sqlite.execute("ROLLBACK")
+            return False
+        return bool(self._postgres.exec_driver_sql(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL").scalar())
+
+    def scalar(self, sql: str, **params):
+        with self.engine.connect() as connection:
+            return connection.scalar(text(sql), params)
+
+    def counter_mismatches(self) -> list[str]:
+        from ideas.integrity import counter_mismatches
+
+        with self.engine.connect() as connection:
+            return counter_mismatches(connection)
+
+    def orphan_rows(self) -> list[str]:
+        """Half-written ideas: without a theme, or not followed by their author."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT id FROM ideas i WHERE NOT EXISTS (SELECT 1 FROM idea_themes t "
+                "WHERE t.idea_id = i.id) OR NOT EXISTS (SELECT 1 FROM idea_follows f "
+                "WHERE f.idea_id = i.id AND f.user_id = i.author_id)")).scalars().all()
+        return [f"idea #{row} half-written" for row in rows]
+
+    def close(self) -> None:
+        if self.sqlite_path:
+            self._sqlite.close()
+        else:
+            self._postgres.close()
+        self.engine.dispose()
 
 
 # -- gunicorn
