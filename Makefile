@@ -57,8 +57,10 @@ test-sqlite: install
 test-postgres: install
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not browser" -p no:cacheprovider
 
+## AXE_RESULTS=1: the axe-core results of every page checked feed the accessibility statement
+## (docs/accessibility/axe-results.json, committed with the release).
 test-browser: install browser
-	$(BIN)/pytest -q -m browser -p no:cacheprovider tests/browser
+	AXE_RESULTS=1 $(BIN)/pytest -q -m browser -p no:cacheprovider tests/browser
 
 ## Debian's chromium drives the browser tests (Playwright's own download does not work here).
 browser:

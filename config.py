@@ -129,6 +129,30 @@ class Config:
     # decides; 0 turns automatic hiding off.
     MODERATION_AUTO_HIDE_REPORTS = int(os.environ.get("MODERATION_AUTO_HIDE_REPORTS", 3))
 
+    # Personal data (README "Données personnelles"; ideas/privacy). Retention periods in days,
+    # applied by `flask retention run` and stated on the privacy page; 0 keeps forever.
+    RETENTION_INVITATION_DAYS = int(os.environ.get("RETENTION_INVITATION_DAYS", 30))
+    RETENTION_UNACTIVATED_ACCOUNT_DAYS = int(
+        os.environ.get("RETENTION_UNACTIVATED_ACCOUNT_DAYS", 180))
+    RETENTION_READ_NOTIFICATION_DAYS = int(os.environ.get("RETENTION_READ_NOTIFICATION_DAYS", 90))
+    RETENTION_NOTIFICATION_DAYS = int(os.environ.get("RETENTION_NOTIFICATION_DAYS", 365))
+    RETENTION_EMAIL_DAYS = int(os.environ.get("RETENTION_EMAIL_DAYS", 30))
+    RETENTION_SECURITY_LOG_DAYS = int(os.environ.get("RETENTION_SECURITY_LOG_DAYS", 365))
+    # The moderation log is the record of decisions an agent may contest: five years, the
+    # limitation period of civil actions (code civil, art. 2224), not the security logs' year.
+    RETENTION_MODERATION_LOG_DAYS = int(os.environ.get("RETENTION_MODERATION_LOG_DAYS", 1825))
+    # One line per erased account (its id and the time, nothing personal), kept outside the
+    # database: after restoring an older backup, `flask erasures reapply` erases them again.
+    ERASURE_LOG = os.environ.get("ERASURE_LOG", str(INSTANCE_DIR / "erasures.log"))
+    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")  # accessibility and general contact
+    DPO_EMAIL = os.environ.get("DPO_EMAIL", "")  # the data protection officer (délégué)
+    # Accessibility statement: the rate of RGAA criteria met in the last audit, and its date
+    # (YYYY-MM-DD); without an audit the law says "non conforme", whatever axe-core finds.
+    ACCESSIBILITY_AUDIT_RATE = os.environ.get("ACCESSIBILITY_AUDIT_RATE", "")
+    ACCESSIBILITY_AUDIT_DATE = os.environ.get("ACCESSIBILITY_AUDIT_DATE", "")
+    ACCESSIBILITY_RESULTS = os.environ.get(
+        "ACCESSIBILITY_RESULTS", str(BASE_DIR / "docs" / "accessibility" / "axe-results.json"))
+
     DEBUG = False
     TESTING = False
 

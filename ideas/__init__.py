@@ -29,6 +29,7 @@ def create_app(config_name: str = "development", **overrides) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    register_input_checks(app)  # first: before CSRF (or anything) reads the form
     register_extensions(app)
     register_blueprints(app)
     register_rate_limits(app)
@@ -90,6 +91,12 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (moderation, moderation_log, suspensions):
         app.register_blueprint(blueprint)
+
+
+def register_input_checks(app: Flask) -> None:
+    from ideas import inputs
+
+    inputs.register(app)
 
 
 def register_rate_limits(app: Flask) -> None:

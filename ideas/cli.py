@@ -15,6 +15,7 @@ from ideas.extensions import db
 from ideas.import_files import error_lines
 from ideas.notifications.cli import notifications_cli
 from ideas.offer.cli import import_services_command
+from ideas.privacy.cli import erasures_cli, retention_cli
 from ideas.search.cli import register as register_search_cli
 
 
@@ -25,6 +26,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(import_ideas_command)
     app.cli.add_command(import_services_command)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(retention_cli)
+    app.cli.add_command(erasures_cli)
     register_search_cli(app)
 
 

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from ideas.accounts.views import safe_next_url
 from ideas.communities import queries as community_queries
 from ideas.extensions import db
+from ideas.privacy.pages import accessibility_statement, retention_periods
 
 blueprint = Blueprint("main", __name__)
 
@@ -39,9 +40,11 @@ def health():
 
 @blueprint.get("/accessibilite")
 def accessibility():
-    return render_template("main/accessibility.html")
+    return render_template("main/accessibility.html", **accessibility_statement())
 
 
 @blueprint.get("/donnees-personnelles")
 def privacy():
-    return render_template("main/privacy.html")
+    return render_template("main/privacy.html", periods=retention_periods(),
+                           dpo_email=current_app.config["DPO_EMAIL"],
+                           contact_email=current_app.config["CONTACT_EMAIL"])

@@ -22,6 +22,7 @@ from ideas.follows import permissions as follow_permissions
 from ideas.ideation import permissions as idea_permissions
 from ideas.moderation import permissions as moderation_permissions
 from ideas.offer import permissions as offer_permissions
+from ideas.privacy import permissions as privacy_permissions
 from ideas.research import permissions as research_permissions
 from ideas.search import permissions as search_permissions
 from ideas.votes import permissions as vote_permissions
@@ -32,7 +33,7 @@ PERMISSION_MODULES: list[ModuleType] = [account_permissions, community_permissio
                                         follow_permissions, workflow_permissions,
                                         offer_permissions, research_permissions,
                                         dashboard_permissions, moderation_permissions,
-                                        search_permissions]
+                                        search_permissions, privacy_permissions]
 
 
 class Can:

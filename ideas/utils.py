@@ -5,6 +5,11 @@ import unicodedata
 from datetime import UTC, date, datetime, time
 
 _SPACES = re.compile(r"\s+")
+# Invisible characters that change how a line reads without being seen: bidirectional
+# embeddings, overrides and isolates (U+202E turns "Admin\u202eeht" into a spoof), zero-width
+# space, word joiner, BOM. Dropped from single-line values (names, titles); right-to-left
+# scripts themselves, and the zero-width joiner inside emoji sequences, stay.
+_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 # French dates as people type them: 12/03/2024 (also 12.03.2024), optionally with a time.
 _FRENCH_DATE = re.compile(
     r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T]+(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?$")
@@ -22,8 +27,8 @@ def clean_text(value: str | None) -> str:
 
 
 def clean_line(value: str | None) -> str:
-    """A single-line value: NFC, trimmed, inner whitespace folded."""
-    return _SPACES.sub(" ", clean_text(value))
+    """A single-line value: NFC, trimmed, inner whitespace folded, no invisible controls."""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", clean_text(value))).strip()
 
 
 def fold(value: str) -> str:

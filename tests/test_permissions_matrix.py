@@ -207,6 +207,14 @@ ROWS = [
     R("notifications.preferences",    "POST", "/profil/notifications",                  LOGIN, 422, 422, 422, 422),
     R("notifications.unsubscribe",    "GET",  "/notifications/desabonnement/{token}",   400,   400, 400, 400, 400),
     R("notifications.unsubscribe",    "POST", "/notifications/desabonnement/{token}",   400,   400, 400, 400, 400),
+    # -- personal data (one's own: the export, the deletion; {user} is the member, erased by an
+    #    admin; the world's admin is the only one, who may not delete their own account)
+    R("privacy.my_data",              "GET",  "/profil/mes-donnees",                    LOGIN, 200, 200, 200, 200),
+    R("privacy.export_archive",       "GET",  "/profil/mes-donnees/archive.zip",        LOGIN, 200, 200, 200, 200),
+    R("privacy.delete_account",       "GET",  "/profil/supprimer-mon-compte",           LOGIN, 200, 200, 200, 200),
+    R("privacy.delete_account",       "POST", "/profil/supprimer-mon-compte",           LOGIN, 422, 422, 422, 403),
+    R("privacy.erase_user",           "GET",  "/admin/agents/{user}/supprimer",         LOGIN, 403, 403, 403, 200),
+    R("privacy.erase_user",           "POST", "/admin/agents/{user}/supprimer",         LOGIN, 403, 403, 403, 422),
 ]  # fmt: skip
 
 

@@ -5,8 +5,10 @@ import secrets
 import time
 from datetime import datetime
 
+from flask_babel import gettext
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ideas.extensions import db, str_enum
@@ -32,7 +34,8 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-cased (see accounts.services.normalize_email): unique whatever the case typed.
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    display_name: Mapped[str] = mapped_column(String(80))
+    # Read and written through `display_name` (below), which knows about erased accounts.
+    stored_display_name: Mapped[str] = mapped_column("display_name", String(80))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
         str_enum(Role, 20),
@@ -49,6 +52,9 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     deactivated_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
+    # Set when the account was erased (ideas.privacy.erasure): the row stays, so that the ideas
+    # and comments the community relies on keep an author, but it holds nothing personal.
+    erased_at: Mapped[datetime | None]
 
     territory: Mapped[Territory | None] = relationship()
 
@@ -63,10 +69,31 @@ class User(UserMixin, db.Model):
     def rotate_session_token(self) -> None:
         self.session_token = new_session_token()
 
+    @hybrid_property
+    def display_name(self) -> str:
+        """The name pages, exports and notifications show: "Agent supprimé" in the reader's
+        language for an erased account, whatever placeholder its row keeps."""
+        if self.erased_at is not None:
+            return gettext("Agent supprimé")
+        return self.stored_display_name
+
+    @display_name.inplace.setter
+    def _display_name_setter(self, value: str) -> None:
+        self.stored_display_name = value
+
+    @display_name.inplace.expression
+    @classmethod
+    def _display_name_expression(cls):
+        return cls.stored_display_name
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
     @property
     def is_invited(self) -> bool:
         """Created by an import or an invitation, never logged in with a password of their own."""
-        return self.password_hash is None
+        return self.password_hash is None and self.erased_at is None
 
     @property
     def is_manager(self) -> bool:

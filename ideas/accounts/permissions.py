@@ -12,8 +12,9 @@ def can_admin_users(user) -> bool:
 
 
 def can_change_role(user, target: User) -> bool:
-    """Admins manage roles, but never their own: the last admin cannot lock everyone out."""
-    return can_admin_users(user) and target.id != user.id
+    """Admins manage roles, but never their own: the last admin cannot lock everyone out.
+    An erased account (ideas.privacy) has nothing left to manage."""
+    return can_admin_users(user) and target.id != user.id and target.erased_at is None
 
 
 def can_invite_to_platform(user) -> bool:

@@ -31,6 +31,7 @@ from ideas.errors import DomainError
 from ideas.extensions import db
 from ideas.forms import territory_choices
 from ideas.mail import send_email
+from ideas.utils import clean_line
 
 blueprint = Blueprint("accounts", __name__)
 log = logging.getLogger(__name__)
@@ -211,7 +212,8 @@ def profile():
     if request.method == "GET":
         form.locale.data = current_user.locale or str(session.get("locale") or "fr")
     if form.validate_on_submit():
-        current_user.display_name = form.display_name.data.strip()
+        current_user.display_name = (clean_line(form.display_name.data)
+                                     or current_user.display_name)
         current_user.territory_id = form.territory_id.data
         current_user.locale = form.locale.data
         db.session.commit()

@@ -61,7 +61,7 @@ def users():
     elif status == "inactive":
         stmt = stmt.where(User.is_active.is_(False))
     elif status == "invited":
-        stmt = stmt.where(User.password_hash.is_(None))
+        stmt = stmt.where(User.password_hash.is_(None), User.erased_at.is_(None))
     pagination = paginate(stmt, page_arg(), 50)
     return render_template("admin/users.html", pagination=pagination, q=q, role=role,
                            status=status, role_labels=ROLE_LABELS,

@@ -21,6 +21,7 @@ from ideas.ideation.models import (
     idea_themes,
 )
 from ideas.ideation.permissions import can_post_idea
+from ideas.pagination import paginate
 from ideas.reference.models import Territory
 from ideas.utils import utcnow
 from ideas.votes.models import Vote
@@ -145,7 +146,8 @@ def search_ideas(user, filters: IdeaFilters, page: int, per_page: int,
         # Ideas pinned by the moderation come first in their community, last pinned first.
         stmt = stmt.order_by(Idea.pinned_at.is_(None), Idea.pinned_at.desc())
     stmt = _sorted(_filtered(stmt, user, filters, community), filters.sort)
-    return db.paginate(with_card_details(stmt), page=page, per_page=per_page, error_out=False)
+    # A page past the end (`?page=9999`, an old link) shows the last page, not an empty list.
+    return paginate(with_card_details(stmt), page, per_page)
 
 
 def get_idea(idea_id: int) -> Idea | None:

@@ -9,6 +9,7 @@ from tests.browser.axe import check_accessibility
     ("login", "/connexion"),
     ("signup", "/inscription"),
     ("accessibility-statement", "/accessibilite"),
+    ("privacy", "/donnees-personnelles"),
     ("forgot-password", "/mot-de-passe/oubli"),
 ])
 def test_anonymous_pages_have_no_serious_violation(page, name, path):
@@ -27,6 +28,8 @@ def test_signed_in_pages_have_no_serious_violation(agent_page, world):
         ("members", f"/communautes/{world.private_slug}/membres"),
         ("profile", "/profil"),
         ("change-password", "/profil/mot-de-passe"),
+        ("my-data", "/profil/mes-donnees"),
+        ("delete-account", "/profil/supprimer-mon-compte"),
     ]
     for name, path in pages:
         assert page.goto(path).ok, path
@@ -54,3 +57,21 @@ def test_the_check_fails_on_a_real_violation(page):
         check_accessibility(page, "broken-login", save=False)
     assert "label" in str(failure.value)
     assert 'id="email"' in str(failure.value)  # the offending node's HTML is shown
+
+
+def test_admin_erasure_page_has_no_serious_violation(page, live_app, world):
+    """The admin's confirmation before erasing an account (RGPD), with its form errors."""
+    from ideas.extensions import db
+    from tests import factories
+    from tests.browser.conftest import log_in
+
+    with live_app.app_context():
+        email = factories.UserFactory(role="admin", display_name="Admin Navigateur").email
+        target = factories.UserFactory(display_name="Agent à effacer").id
+        db.session.remove()
+    log_in(page, email)
+    assert page.goto(f"/admin/agents/{target}/supprimer").ok
+    check_accessibility(page, "admin-erase-account")
+    page.get_by_role("button", name="Supprimer définitivement ce compte").click()
+    page.wait_for_selector(".fr-message--error")
+    check_accessibility(page, "admin-erase-account-errors")

@@ -339,7 +339,7 @@ def test_sorts(client, agent, open_community):
 
 @pytest.mark.parametrize("query", [
     "sort=nimporte", "status=inconnu", "theme=abc", "sdg=18", "sdg=0", "scope=tous",
-    "community=-1", "territory=%00", "page=abc", "page=999999", "page=-3",
+    "community=-1", "territory=%C2%A0", "page=abc", "page=999999", "page=-3",
     "sort=recent&sort=trending", "theme=99999999999999999999",
 ])
 def test_unknown_filter_values_never_fail(client, agent, open_community, query):
