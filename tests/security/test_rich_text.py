@@ -285,6 +285,7 @@ markdown_texts = st.one_of(
     st.lists(st.one_of(st.sampled_from(DANGEROUS), st.text(max_size=5)), max_size=30)
     .map("".join),
 )
+QUOTED = re.compile(r'"[^"]*"')
 HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
 JS_HREF = re.compile(r"""href\s*=\s*["']?\s*(javascript|vbscript|data):""", re.IGNORECASE)
 
@@ -296,6 +297,7 @@ def test_random_markdown_never_renders_a_script_handler_or_javascript_link(text)
     for output in (render_markdown(text), sanitize_html(render_markdown(text)),
                    sanitize_html(text)):
         assert "<script" not in output.lower()
-        assert not HANDLER.search(output), output
+        # attribute values set aside: href=" onmouseover=" is a (harmless) URL, not a handler
+        assert not HANDLER.search(QUOTED.sub('""', output)), output
         assert not JS_HREF.search(output), output
         assert_inert(output, repr(text), hx_disable=False)
