@@ -108,3 +108,20 @@ def canaries(html: str) -> int:
     checker = _Checker(False)
     checker.feed(html)
     return checker.canaries
+
+
+class _Hrefs(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.hrefs += [value or "" for name, value in attrs if name == "href"]
+
+
+def hrefs(html: str) -> list[str]:
+    """The href values as a browser reads them (entities decoded)."""
+    parser = _Hrefs()
+    parser.feed(html)
+    parser.close()
+    return parser.hrefs
