@@ -1,15 +1,21 @@
 """Sending email through SMTP (a real server, also in tests); the log stands in when none is set.
 
 The one place that talks SMTP: account emails call `send_email`; the notification outbox sends
-its batches through one `SmtpSession`."""
+its batches through one `SmtpSession`. An account email (password reset, invitation) is tried at
+once, for at most REQUEST_TIMEOUT seconds; if the SMTP server is down, slow or refusing, it goes
+to the outbox (`flask notifications send` retries it): the request neither fails nor loses it."""
 
+import json
 import logging
 import smtplib
+import uuid
 from email.message import EmailMessage
+from email.utils import make_msgid
 
 from flask import current_app, render_template
 
 log = logging.getLogger(__name__)
+REQUEST_TIMEOUT = 3  # seconds an account email may hold its web request (SMTP greets in ms)
 
 
 def build_message(to: str, subject: str, template: str, **context) -> EmailMessage:
@@ -29,8 +35,9 @@ class SmtpSession:
     connection is dropped and the next message opens a new one. Without MAIL_SERVER, messages
     are written to the log instead."""
 
-    def __init__(self):
+    def __init__(self, timeout: float = 10):
         self.config = current_app.config
+        self.timeout = timeout
         self.smtp: smtplib.SMTP | None = None
 
     def __enter__(self):
@@ -41,7 +48,7 @@ class SmtpSession:
 
     def _connect(self) -> smtplib.SMTP:
         config = self.config
-        smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10)
+        smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=self.timeout)
         try:
             if config.get("MAIL_USE_TLS"):
                 smtp.starttls()
@@ -83,4 +90,30 @@ def send(message: EmailMessage) -> None:
 
 
 def send_email(to: str, subject: str, template: str, **context) -> None:
-    send(build_message(to, subject, template, **context))
+    """An account email, now if the SMTP server answers within REQUEST_TIMEOUT, else through
+    the outbox."""
+    message = build_message(to, subject, template, **context)
+    try:
+        with SmtpSession(timeout=REQUEST_TIMEOUT) as session:
+            session.send(message)
+    except (smtplib.SMTPException, OSError) as error:
+        log.warning("email to %s not sent now (%s): queued in the outbox", to, error)
+        _queue(message, template, error)
+
+
+def _queue(message: EmailMessage, template: str, error: Exception) -> None:
+    """The message in the outbox, committed on its own connection (the request's transaction,
+    if any, has committed already or is none of its business)."""
+    from ideas.extensions import db
+    from ideas.notifications.models import OutboxEmail
+    from ideas.utils import utcnow
+
+    domain = message["From"].addresses[0].domain if message["From"] else None
+    with db.engine.begin() as connection:
+        connection.execute(db.insert(OutboxEmail).values(
+            user_id=None, recipient=message["To"], kind=f"account:{template}"[:60],
+            subject=message["Subject"], text=message.get_body(("plain",)).get_content(),
+            html=message.get_body(("html",)).get_content(),
+            headers=json.dumps({"Message-ID": make_msgid(domain=domain)}),
+            dedup_key=f"account:{uuid.uuid4().hex}", next_attempt_at=utcnow(),
+            last_error=f"{type(error).__name__}: {error}"[:2000]))
