@@ -262,7 +262,7 @@ def _as(client, user) -> None:
     if user is None:
         return
     with client.raw.session_transaction() as session:
-        session["_user_id"] = user.session_token
+        session["_user_id"] = user.get_id()  # session token + login time (accounts.sessions)
         session["_fresh"] = True
 
 
