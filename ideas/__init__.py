@@ -34,7 +34,7 @@ def create_app(config_name: str = "development", **overrides) -> Flask:
     register_blueprints(app)
     register_rate_limits(app)
     register_errorhandlers(app)
-    register_security_headers(app)
+    register_security(app)
     register_template_helpers(app)
     register_cli(app)
     return app
@@ -111,10 +111,11 @@ def register_errorhandlers(app: Flask) -> None:
     register(app)
 
 
-def register_security_headers(app: Flask) -> None:
-    from ideas.headers import register
+def register_security(app: Flask) -> None:
+    from ideas import headers, security_log
 
-    register(app)
+    headers.register(app)
+    security_log.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:

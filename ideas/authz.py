@@ -9,6 +9,8 @@ from collections.abc import Callable
 from flask import abort
 from flask_login import current_user
 
+from ideas.security_log import security_event
+
 log = logging.getLogger(__name__)
 
 
@@ -23,9 +25,9 @@ def allowed(check: Callable[..., bool], *args) -> bool:
 def require(check: Callable[..., bool], *args, hide: bool = False) -> None:
     """Abort with 403, or 404 when even the existence of the object must not be revealed."""
     if not allowed(check, *args):
-        log.info("access denied: %s user=%s", check.__name__,
-                 getattr(current_user, "id", None))
-        abort(404 if hide else 403)
+        status = 404 if hide else 403
+        security_event("access.denied", check=check.__name__, status=status)
+        abort(status)
 
 
 def get_or_404(model, ident, check: Callable[..., bool], *, load=None):

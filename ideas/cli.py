@@ -10,6 +10,7 @@ from flask_babel import ngettext
 
 from ideas.accounts import services as accounts
 from ideas.accounts.models import Role
+from ideas.backup import backup_command, restore_command
 from ideas.errors import DomainError
 from ideas.extensions import db
 from ideas.import_files import error_lines
@@ -26,6 +27,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(import_ideas_command)
     app.cli.add_command(import_services_command)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(retention_cli)
     app.cli.add_command(erasures_cli)
     register_search_cli(app)

@@ -3,7 +3,7 @@
 import logging
 import uuid
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -11,6 +11,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ideas.htmx import is_htmx, make_response
+from ideas.security_log import security_event
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(error):
-        log.warning("csrf failure: %s path=%s", error.description, request.path)
+        security_event("csrf.failure", reason=error.description)
         return render_error(400, CSRF_MESSAGE)
 
     @app.errorhandler(HTTPException)

@@ -12,7 +12,6 @@ agent's last request. Polling (the notification bell) is no activity. "Stay sign
 agent's choice to survive closing the browser and idle periods, never the absolute limit.
 """
 
-import logging
 import time
 
 from flask import current_app, flash, redirect, request, session
@@ -22,8 +21,7 @@ from flask_login import login_url, login_user, logout_user
 from ideas.accounts.models import User
 from ideas.extensions import db
 from ideas.htmx import is_htmx, make_response
-
-log = logging.getLogger(__name__)
+from ideas.security_log import security_event
 
 SESSION_ENDED = _l("Votre session a pris fin après une période d'inactivité ou de connexion "
                    "prolongée. Connectez-vous à nouveau.")
@@ -97,7 +95,7 @@ def enforce_idle_timeout() -> None:
     now, seen = _now(), session.get("_seen_at")
     idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
     if seen is not None and now - seen > idle and not session.get("_persistent"):
-        log.info("session ended after %d s idle", now - seen)
+        security_event("session.expired", reason="idle", idle_seconds=now - seen)
         end_session()
         flash(str(SESSION_ENDED), "info")
         return

@@ -31,6 +31,7 @@ from ideas.errors import DomainError
 from ideas.extensions import db
 from ideas.forms import territory_choices
 from ideas.mail import send_email
+from ideas.security_log import login_fingerprint, security_event
 from ideas.utils import clean_line
 
 blueprint = Blueprint("accounts", __name__)
@@ -65,7 +66,7 @@ def apply_domain_error(form, error: DomainError) -> None:
 def _start_session(user, remember: bool = False) -> None:
     # A new session: whatever the anonymous one held is dropped (fixation), the language kept.
     sessions.start_session(user, remember=remember)
-    log.info("login user=%s", user.id)
+    security_event("login.success", user=user.id, remember=bool(remember))
 
 
 @blueprint.route("/connexion", methods=["GET", "POST"])
@@ -77,7 +78,9 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except DomainError as error:
-            log.info("login failed")
+            known = services.get_user_by_email(form.email.data)
+            security_event("login.failure", user=known.id if known else None,
+                           login=login_fingerprint(form.email.data))
             form.form_errors.append(str(error.message))
         else:
             db.session.commit()
@@ -96,6 +99,7 @@ def logout():
     # sessions on other devices: there is no server-side record to end this one alone.
     current_user.rotate_session_token()
     db.session.commit()
+    security_event("logout")
     sessions.end_session()
     flash(_("Vous êtes déconnecté."), "info")
     return redirect(url_for("accounts.login"))
@@ -160,6 +164,8 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = services.get_user_by_email(form.email.data)
+        security_event("password.reset_requested", user=user.id if user else None,
+                       login=login_fingerprint(form.email.data))
         if user is not None and user.is_active:
             token = services.make_reset_token(user)
             send_email(user.email, _("Réinitialisation de votre mot de passe"),
@@ -184,6 +190,7 @@ def reset_password(token: str):
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
         db.session.commit()
+        security_event("password.reset", user=user.id)
         _notify_password_changed(user)
         sessions.end_session()
         flash(_("Votre mot de passe a été modifié. Connectez-vous avec le nouveau."), "success")
@@ -236,6 +243,7 @@ def change_password():
         else:
             db.session.commit()
             user = current_user._get_current_object()
+            security_event("password.changed", user=user.id)
             _notify_password_changed(user)
             # The session token rotated: log in again on this device only (the current password
             # was just checked), keeping its "stay signed in" choice.
