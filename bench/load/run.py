@@ -176,11 +176,13 @@ def _verify(site, server, result: Result, comments_before: int) -> None:
 
 
 def run_load(database: str, agents: int, duration: float, workers: int = 4, ideas: int = 40,
-             postgres_url: str | None = None, directory: Path | None = None) -> Result:
+             postgres_url: str | None = None, directory: Path | None = None,
+             search_backend: str = "whoosh") -> Result:
     directory = Path(directory or tempfile.mkdtemp(prefix="fabrique-load-"))
     with fresh_database(database, postgres_url, directory) as url:
-        site = prepare(url, directory, agents=agents, ideas=ideas)
-        result = Result(database=database, agents=agents, workers=workers, duration=duration)
+        site = prepare(url, directory, agents=agents, ideas=ideas, search_backend=search_backend)
+        result = Result(database=f"{database} (search: {search_backend})", agents=agents,
+                        workers=workers, duration=duration)
         with Gunicorn(site, workers=workers) as server:
             probe = Probe(site.url)
             comments_before = probe.scalar("SELECT count(*) FROM comments")
@@ -224,12 +226,13 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--ideas", type=int, default=40)
+    parser.add_argument("--search-backend", choices=("whoosh", "postgres"), default="whoosh")
     parser.add_argument("--postgres-url",
                         default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
                         help="a server where the run may create and drop its own database")
     args = parser.parse_args()
     result = run_load(args.database, args.agents, args.duration, args.workers, args.ideas,
-                      args.postgres_url)
+                      args.postgres_url, search_backend=args.search_backend)
     print(result.summary())
     print(f"  load average after: {result.load_average}")
     return 0 if result.ok() else 1

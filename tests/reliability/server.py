@@ -15,6 +15,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -75,6 +76,7 @@ class Site:
     idea_ids: list[int] = field(default_factory=list)
     slug: str = ""
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    search_backend: str = "whoosh"
 
     @property
     def index_dir(self) -> Path:
@@ -84,7 +86,8 @@ class Site:
         from ideas import create_app
 
         return create_app("testing", SQLALCHEMY_DATABASE_URI=self.url,
-                          SEARCH_INDEX_DIR=str(self.index_dir), SEARCH_BACKEND="whoosh")
+                          SEARCH_INDEX_DIR=str(self.index_dir),
+                          SEARCH_BACKEND=self.search_backend)
 
     def search_check(self, fix: bool = False):
         """The search index against the database (`search check [--fix]`'s report)."""
@@ -104,7 +107,7 @@ class Site:
                if not key.startswith(("PYTEST", "TEST_DATABASE"))}
         env.update(FLASK_CONFIG="production", SECRET_KEY=self.secret_key,
                    DATABASE_URL=self.url, INSTANCE_DIR=str(self.directory),
-                   SEARCH_INDEX_DIR=str(self.index_dir), SEARCH_BACKEND="whoosh",
+                   SEARCH_INDEX_DIR=str(self.index_dir), SEARCH_BACKEND=self.search_backend,
                    ARGON2_TIME_COST="1", ARGON2_MEMORY_COST="8192",
                    GUNICORN_ACCESSLOG="", PYTHONUNBUFFERED="1")
         env.pop("MAIL_SERVER", None)
@@ -114,7 +117,8 @@ class Site:
         return env
 
 
-def prepare(url: str, directory: Path, agents: int = 20, ideas: int = 10) -> Site:
+def prepare(url: str, directory: Path, agents: int = 20, ideas: int = 10,
+            search_backend: str = "whoosh") -> Site:
     """Alembic up from empty, reference data, `agents` accounts (password PASSWORD) members of
     one open community, `ideas` ideas posted through the service by one more member (so every
     agent may support every idea); the search index built."""
@@ -127,7 +131,7 @@ def prepare(url: str, directory: Path, agents: int = 20, ideas: int = 10) -> Sit
     from ideas.search.registry import get_backend
 
     directory.mkdir(parents=True, exist_ok=True)
-    site = Site(url=url, directory=directory)
+    site = Site(url=url, directory=directory, search_backend=search_backend)
     app = site.app()
     with app.app_context():
         flask_migrate.upgrade(directory=MIGRATIONS)
@@ -209,6 +213,57 @@ class Probe:
         else:
             self._postgres.close()
         self.engine.dispose()
+
+
+# -- Faults
+
+class InFlight:
+    """A request sent from a thread; `result` is its response or the connection error."""
+
+    def __init__(self, send):
+        self.result = None
+        self.thread = threading.Thread(target=self._run, args=(send,), daemon=True)
+        self.thread.start()
+
+    def _run(self, send):
+        try:
+            self.result = send()
+        except (OSError, http.client.HTTPException) as error:
+            self.result = error
+
+    def done(self) -> bool:
+        return not self.thread.is_alive()
+
+    def wait(self, seconds: float = 60):
+        self.thread.join(seconds)
+        assert self.done(), "the request never ended"
+        return self.result
+
+
+def hold_lock(probe, idea_id: int):
+    """Block writers from outside; returns the release. PostgreSQL: the idea's row (the
+    support's INSERT goes through, its counter UPDATE waits); SQLite: the database's write lock
+    (the worker waits at its first write)."""
+    if probe.sqlite_path:
+        connection = sqlite3.connect(probe.sqlite_path, isolation_level=None)
+        connection.execute("BEGIN IMMEDIATE")
+    else:
+        connection = probe.engine.raw_connection()
+        connection.driver_connection.autocommit = False
+        connection.cursor().execute(
+            "SELECT id FROM ideas WHERE id = %s FOR NO KEY UPDATE", (idea_id,))
+
+    def release():
+        connection.rollback()
+        connection.close()
+
+    return release
+
+
+def signed_in(server, site, n: int) -> "Agent":
+    agent = Agent(server.port)
+    agent.login(site.emails[n])
+    return agent
 
 
 # -- gunicorn

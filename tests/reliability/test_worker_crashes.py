@@ -9,19 +9,15 @@ row.
 write transaction open, the worker is stopped (SIGSTOP), the probe still sees it open (a stopped
 process cannot commit), then the worker gets SIGKILL."""
 
-import http.client
 import os
 import random
 import signal
-import sqlite3
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.reliability.conftest import KIND
-from tests.reliability.server import Agent, Gunicorn
+from tests.reliability.server import Agent, Gunicorn, InFlight, hold_lock, signed_in
 
 ATTEMPTS = 25
 
@@ -30,29 +26,6 @@ ATTEMPTS = 25
 def server(site):
     with Gunicorn(site, workers=1) as server:
         yield server
-
-
-class InFlight:
-    """A request sent from a thread; `result` is its response or the connection error."""
-
-    def __init__(self, send):
-        self.result = None
-        self.thread = threading.Thread(target=self._run, args=(send,), daemon=True)
-        self.thread.start()
-
-    def _run(self, send):
-        try:
-            self.result = send()
-        except (OSError, http.client.HTTPException) as error:
-            self.result = error
-
-    def done(self) -> bool:
-        return not self.thread.is_alive()
-
-    def wait(self, seconds: float = 60):
-        self.thread.join(seconds)
-        assert self.done(), "the request never ended"
-        return self.result
 
 
 def stop(pid: int) -> None:
@@ -82,32 +55,6 @@ def kill_mid_transaction(server, probe, send) -> bool:
         time.sleep(random.uniform(0, 0.001))
     request.wait()
     return False
-
-
-def hold_lock(probe, idea_id: int):
-    """Block writers from outside; returns the release. PostgreSQL: the idea's row (the
-    support's INSERT goes through, its counter UPDATE waits); SQLite: the database's write lock
-    (the worker waits at its first write)."""
-    if KIND == "sqlite":
-        connection = sqlite3.connect(probe.sqlite_path, isolation_level=None)
-        connection.execute("BEGIN IMMEDIATE")
-    else:
-        connection = probe.engine.raw_connection()
-        connection.driver_connection.autocommit = False
-        connection.cursor().execute(
-            "SELECT id FROM ideas WHERE id = %s FOR NO KEY UPDATE", (idea_id,))
-
-    def release():
-        connection.rollback()
-        connection.close()
-
-    return release
-
-
-def signed_in(server, site, n: int) -> Agent:
-    agent = Agent(server.port)
-    agent.login(site.emails[n])
-    return agent
 
 
 def assert_consistent(site, probe):
