@@ -127,7 +127,9 @@ def _delete_what_is_theirs(user: User) -> None:
 
 # Every text the platform keeps where someone may have written an agent's name, and for each
 # the HTML rendered from a Markdown column. A whole-name match only (`@Prénom Nom` mentions
-# included), case-insensitive: a first name alone is left, it identifies no one.
+# included), case-insensitive: a first name alone is left, it identifies no one. A display name
+# of one word ("Atelier 86" has two) could be an ordinary word: it is replaced only where it is
+# a recorded mention of the agent.
 TEXTS = (
     (Idea, ("title", "body", "hidden_reason"), {"body_html": "body"}),
     (IdeaRevision, ("title", "body"), {}),
@@ -148,6 +150,9 @@ def _scrub_texts(user: User, name: str) -> None:
         return
     pattern = re.compile(rf"(?<!\w){_flexible(name)}(?!\w)", re.IGNORECASE)
     lowered = name.lower()
+    if len(name.split()) < 2:
+        _scrub_recorded_mentions(user, name)
+        return
     for model, columns, rendered in TEXTS:
         for row in _containing(model, [getattr(model, c) for c in columns], lowered):
             for column in columns:
@@ -164,6 +169,15 @@ def _scrub_texts(user: User, name: str) -> None:
         email.subject = pattern.sub(ERASED_NAME, email.subject)
         email.text = pattern.sub(ERASED_NAME, email.text)
         email.html = escaped.sub(ERASED_NAME, pattern.sub(ERASED_NAME, email.html))
+    db.session.flush()
+
+
+def _scrub_recorded_mentions(user: User, name: str) -> None:
+    mention = re.compile(rf"(?<![\w@.])@{_flexible(name)}(?!\w)", re.IGNORECASE)
+    mentioning = select(CommentMention.comment_id).where(CommentMention.user_id == user.id)
+    for comment in db.session.scalars(select(Comment).where(Comment.id.in_(mentioning))):
+        comment.body = mention.sub("@" + ERASED_NAME, comment.body)
+        comment.body_html = render_markdown(comment.body)
     db.session.flush()
 
 

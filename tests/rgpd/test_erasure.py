@@ -126,6 +126,22 @@ def test_the_name_is_gone_from_texts_too(world):
     assert mention.body == "Merci @Agent supprimé, je complète avec un détail de Bruno."
 
 
+def test_a_one_word_name_is_replaced_only_where_it_mentions_the_agent(world):
+    """"Atelier" is a word too: texts that merely use it keep it; the mention goes."""
+    atelier = UserFactory(display_name="Atelier")
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=atelier, community=world.open)
+    mention = post_comment(world.bruno, world.alice_idea, "Merci @Atelier pour l'atelier.")
+    db.session.commit()
+    assert count(CommentMention, user_id=atelier.id) == 1
+    erasure.erase_account(atelier)
+    db.session.commit()
+    assert db.session.get(Comment, mention.id).body == "Merci @Agent supprimé pour l'atelier."
+    assert "Proposée par Alice Zéphyrine, atelier 86" in db.session.get(
+        Idea, world.alice_idea.id).body
+
+
 # -- Everywhere the name was shown
 
 def test_pages_show_agent_supprime_in_each_language(make_client, world):
