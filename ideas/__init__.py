@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from ideas.moderation.views import blueprint as moderation
     from ideas.notifications.views import blueprint as notifications
     from ideas.offer.views import blueprint as offer
+    from ideas.privacy.views import blueprint as privacy
     from ideas.research.views import blueprint as research
     from ideas.search.views import blueprint as search
     from ideas.votes.views import blueprint as votes
@@ -89,7 +90,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (main, accounts, communities, ideation, votes, comments, follows, admin,
                       workflow, offer, research, dashboard, notifications, search):
         app.register_blueprint(blueprint)
-    for blueprint in (moderation, moderation_log, suspensions):
+    for blueprint in (moderation, moderation_log, suspensions, privacy):
         app.register_blueprint(blueprint)
 
 
