@@ -95,6 +95,14 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            # SQLite alters most tables by rebuilding them (copy, DROP, rename): with foreign
+            # keys on, that DROP deletes in cascade every row referencing the table (dropping
+            # `ideas` emptied supports, comments, follows…). Off during the migration (it must
+            # be set outside a transaction), then every reference is checked before going on.
+            connection.exec_driver_sql('PRAGMA foreign_keys=OFF')
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -103,6 +111,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql('PRAGMA foreign_key_check').fetchall()
+            connection.exec_driver_sql('PRAGMA foreign_keys=ON')
+            connection.commit()
+            if broken:
+                raise RuntimeError(f'migration left broken references: {broken[:10]}')
 
 
 if context.is_offline_mode():
