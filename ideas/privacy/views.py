@@ -3,8 +3,6 @@
 Every response here is personal: `Cache-Control: no-store` (ASVS 8.2.1; checklist item 53).
 """
 
-import logging
-
 from flask import (
     Blueprint,
     abort,
@@ -33,10 +31,10 @@ from ideas.privacy.permissions import (
     can_export_own_data,
     is_last_admin,
 )
+from ideas.security_log import security_event
 from ideas.utils import utcnow
 
 blueprint = Blueprint("privacy", __name__)
-log = logging.getLogger(__name__)
 
 
 @blueprint.record_once
@@ -63,7 +61,6 @@ def export_archive():
     require(can_export_own_data)
     now = utcnow()
     body = export.build_archive(current_user, now)
-    log.info("personal data export user=%s", current_user.id)
     response = _private(body)
     response.headers["Content-Type"] = "application/zip"
     filename = safe_filename("mes-donnees-fabrique-a-idees", "zip", now.date())
@@ -86,6 +83,7 @@ def delete_account():
         else:
             erasure.erase_account(user)
             db.session.commit()
+            security_event("account.erased", user=user.id, target=user.id)
             locale = session.get("locale")
             logout_user()
             session.clear()
@@ -109,7 +107,7 @@ def erase_user(user_id: int):
     if form.validate_on_submit():
         erasure.erase_account(target)
         db.session.commit()
-        log.info("account erased by admin=%s user=%s", current_user.id, user_id)
+        security_event("account.erased", target=user_id)
         flash(_("Le compte est supprimé : son nom et son adresse sont effacés partout, ses "
                 "contributions restent, signées « Agent supprimé »."), "success")
         return redirect(url_for("admin.user", user_id=user_id))

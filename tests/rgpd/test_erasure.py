@@ -229,7 +229,8 @@ def test_search_no_longer_finds_the_name(search_backend, world):
 
 # -- By an admin
 
-def test_an_admin_erases_an_account_after_confirming(make_client, world, erasure_log):
+def test_an_admin_erases_an_account_after_confirming(make_client, world, erasure_log, caplog):
+    caplog.set_level("INFO", logger="ideas.security")
     admin = make_client(world.admin)
     page = admin.get(f"/admin/agents/{world.alice.id}")
     assert f"/admin/agents/{world.alice.id}/supprimer" in page.text
@@ -240,6 +241,10 @@ def test_an_admin_erases_an_account_after_confirming(make_client, world, erasure
     response = admin.post(f"/admin/agents/{world.alice.id}/supprimer", {"understood": "y"})
     assert response.headers["Location"] == f"/admin/agents/{world.alice.id}"
     assert _reload(world.alice).erased_at is not None
+    erased = [r.getMessage() for r in caplog.records if "event=account.erased" in r.getMessage()]
+    assert len(erased) == 1
+    assert f"user={world.admin.id}" in erased[0] and f"target={world.alice.id}" in erased[0]
+    assert ALICE_NAME not in erased[0] and ALICE_EMAIL not in erased[0]
     # Nothing more to do on it: erasing again, changing its role, reactivating it.
     assert admin.get(f"/admin/agents/{world.alice.id}/supprimer").status_code == 403
     assert admin.post(f"/admin/agents/{world.alice.id}/reactiver").status_code == 403
