@@ -26,6 +26,7 @@ from ideas.security_log import security_event
 SESSION_ENDED = _l("Votre session a pris fin après une période d'inactivité ou de connexion "
                    "prolongée. Connectez-vous à nouveau.")
 SEEN_GRANULARITY = 60  # seconds: the session cookie is rewritten at most once a minute
+CLOCK_SKEW = 300  # seconds: a login time further in the future was not written by us
 
 
 def _now() -> int:
@@ -36,8 +37,8 @@ def load_user(identity_value: str) -> User | None:
     token, _, stamp = (identity_value or "").rpartition(".")
     if not token or not stamp.isdigit():
         return None  # an older cookie, or a forged one
-    max_age = current_app.config["SESSION_MAX_HOURS"] * 3600
-    if _now() - int(stamp) > max_age:
+    age = _now() - int(stamp)
+    if not -CLOCK_SKEW <= age <= current_app.config["SESSION_MAX_HOURS"] * 3600:
         return None
     user = db.session.scalar(db.select(User).filter_by(session_token=token))
     # A deactivated agent with a live cookie becomes anonymous at the next request.
