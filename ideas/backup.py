@@ -251,3 +251,7 @@ def restore_command(source: Path) -> None:
     if head and manifest["alembic_revision"] != head:
         click.echo(f"The backup is at revision {manifest['alembic_revision']}, this code at "
                    f"{head}: run `flask --app wsgi db upgrade`.")
+    erasure_log = Path(current_app.config["ERASURE_LOG"])
+    if erasure_log.exists():  # RGPD: accounts erased after this backup are back in it
+        click.echo(f"Then run `flask --app wsgi erasures reapply` (log {erasure_log}) before "
+                   "opening the service: accounts erased since the backup are back.")
