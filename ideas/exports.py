@@ -10,13 +10,15 @@ them can never reveal a formula sign."""
 import csv
 import io
 import re
+import tempfile
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask import Response
+from flask import Response, request, stream_with_context
+from werkzeug.wsgi import wrap_file
 
 FORMATS = ("csv", "xlsx")
 CSV_MIMETYPE = "text/csv; charset=utf-8"
@@ -26,6 +28,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _PARIS = ZoneInfo("Europe/Paris")
 SHEET_TITLE_MAX = 31  # Excel's limit
+CHUNK_ROWS = 500  # rows written (and fetched) at a time
 
 
 def clean_text(value: str) -> str:
@@ -68,16 +71,36 @@ def _xlsx_cell(value):
     return clean_text(str(value))
 
 
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence],
+               rows_per_chunk: int = CHUNK_ROWS) -> Iterator[bytes]:
+    """The CSV a few hundred rows at a time: a 100,000-row export never sits in memory."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    buffer.write("\ufeff")
     writer.writerow([_csv_cell(label) for label in header])
-    for row in rows:
+    for number, row in enumerate(rows, 1):
         writer.writerow([_csv_cell(value) for value in row])
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+        if number % rows_per_chunk == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    return b"".join(csv_chunks(header, rows))
 
 
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], sheet_title: str = "") -> bytes:
+    buffer = io.BytesIO()
+    write_xlsx(buffer, header, rows, sheet_title)
+    return buffer.getvalue()
+
+
+def write_xlsx(target, header: Sequence[str], rows: Iterable[Sequence],
+               sheet_title: str = "") -> None:
+    """Write the workbook into `target` (a file or buffer). Write-only mode keeps each row
+    only until it is written to the sheet's temporary file."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -102,9 +125,7 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], sheet_title: str
                 cell.number_format = "yyyy-mm-dd"
             cells.append(cell)
         sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(target)
 
 
 def safe_filename(name: str, extension: str, day: date | None = None) -> str:
@@ -117,16 +138,32 @@ def safe_filename(name: str, extension: str, day: date | None = None) -> str:
     return f"{stem}.{extension}"
 
 
+def stream_scalars(statement, batch: int = CHUNK_ROWS):
+    """The objects of an ORM select, fetched `batch` at a time (a server-side cursor on
+    PostgreSQL); the session keeps no reference to those already exported, so memory stays
+    bounded however many rows there are. Eager loads must be `selectinload` (per batch)."""
+    from ideas.extensions import db
+
+    return db.session.scalars(statement.execution_options(yield_per=batch))
+
+
 def export_response(fmt: str, name: str, header: Sequence[str], rows: Iterable[Sequence],
                     sheet_title: str = "", day: date | None = None) -> Response:
-    """The download of one table. `fmt` must be one of FORMATS (the route's converter)."""
+    """The download of one table. `fmt` must be one of FORMATS (the route's converter).
+
+    CSV is streamed as it is written (rows may be a generator over `stream_scalars`); XLSX,
+    a zip that can only be finished at the end, is written to a temporary file first, then
+    sent from it."""
     if fmt == "xlsx":
-        body, mimetype = xlsx_bytes(header, rows, sheet_title or name), XLSX_MIMETYPE
+        spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response
+        write_xlsx(spool, header, rows, sheet_title or name)
+        spool.seek(0)
+        response = Response(wrap_file(request.environ, spool), content_type=XLSX_MIMETYPE)
     elif fmt == "csv":
-        body, mimetype = csv_bytes(header, rows), CSV_MIMETYPE
+        response = Response(stream_with_context(csv_chunks(header, rows)),
+                            content_type=CSV_MIMETYPE)
     else:
         raise ValueError(fmt)
-    response = Response(body, content_type=mimetype)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{safe_filename(name, fmt, day)}"')
     # Exports hold internal figures and names: no shared or browser cache keeps a copy.

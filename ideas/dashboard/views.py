@@ -19,7 +19,7 @@ from ideas.dashboard.periods import (
 from ideas.dashboard.permissions import can_review_ideas, can_view_dashboard
 from ideas.dashboard.queries import NATIONAL, DrillDown
 from ideas.dashboard.tables import BUILDERS, percent
-from ideas.exports import export_response
+from ideas.exports import export_response, stream_scalars
 from ideas.extensions import db
 from ideas.forms import territory_choices
 from ideas.htmx import is_htmx, render
@@ -155,7 +155,7 @@ def _drill_export(fmt: str, name: str, statement, header, row):
         endpoint = request.endpoint.removesuffix("_export")
         return _drill_page(f"dashboard/{endpoint.split('.')[-1]}.html", statement,
                            request.endpoint)
-    items = db.session.scalars(statement(choice.period, _drill())).unique()
+    items = stream_scalars(statement(choice.period, _drill()))
     return export_response(fmt, f"{name} {period_slug(choice.period)}", header,
                            (row(item) for item in items), sheet_title=name)
 
@@ -272,7 +272,7 @@ def review_ideas():
 def review_export(fmt: str):
     require(can_review_ideas)
     filters, now = _review_filters(), utcnow()
-    items = db.session.scalars(review.review_statement(current_user, filters, now)).unique()
+    items = stream_scalars(review.review_statement(current_user, filters, now))
     return export_response(fmt, _("revue des idees"), [*_idea_header(), _("Thèmes")],
                            ([*_idea_row(idea), ", ".join(t.name for t in idea.themes)]
                             for idea in items), day=today_in_paris())

@@ -8,8 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ideas.authz import require
 from ideas.communities import queries as community_queries
-from ideas.exports import export_response
-from ideas.extensions import db
+from ideas.exports import export_response, stream_scalars
 from ideas.moderation import queries
 from ideas.moderation.forms import LogFilterForm
 from ideas.moderation.labels import ACTION_LABELS
@@ -94,7 +93,7 @@ def _export(slug: str | None = None):
               _("Signalements clos")]
 
     def rows():
-        for entry in db.session.scalars(stmt):
+        for entry in stream_scalars(stmt):
             yield [entry.created_at, str(ACTION_LABELS[entry.action]),
                    entry.actor.display_name if entry.actor else _("Automatique"),
                    entry.community.name if entry.community else "", entry.summary,
