@@ -214,6 +214,10 @@ def check_production(settings: dict) -> None:
         problems.append("DEBUG must be off in production (unset FLASK_DEBUG)")
     if settings.get("TESTING"):
         problems.append("TESTING must be off in production")
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY",
+                 "REMEMBER_COOKIE_HTTPONLY"):
+        if name in settings and not settings[name]:
+            problems.append(f"{name} must stay on in production")
     if problems:
         raise UnsafeConfiguration(
             "Refusing to start in production:\n- " + "\n- ".join(problems)

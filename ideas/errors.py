@@ -6,7 +6,12 @@ import uuid
 from flask import Flask, g, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import (
+    DBAPIError,
+    InterfaceError,
+    OperationalError,
+    PendingRollbackError,
+)
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -104,9 +109,12 @@ def database_unavailable(error: Exception):
 
 
 def register(app: Flask) -> None:
-    @app.before_request
     def _assign_request_id():
         g.request_id = uuid.uuid4().hex[:12]
+
+    # First of all: CSRFProtect's own before_request (registered earlier) fails requests with a
+    # 400 or, reading an oversized body, a 413; their error pages need the reference already.
+    app.before_request_funcs.setdefault(None, []).insert(0, _assign_request_id)
 
     @app.after_request
     def _expose_request_id(response):
@@ -130,6 +138,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     @app.errorhandler(PoolTimeout)
+    @app.errorhandler(PendingRollbackError)  # a query after a lost connection in this request
     def _database_unavailable(error: Exception):
         return database_unavailable(error)
 

@@ -80,7 +80,8 @@ def _log_response(response):
     elif (response.status_code == 200
           and response.headers.get("Content-Disposition", "").startswith("attachment")):
         security_event("export", endpoint=request.endpoint,
-                       file=response.headers["Content-Disposition"].partition("filename=")[2])
+                       file=response.headers["Content-Disposition"].partition("filename=")[2]
+                       .strip('"'))
     return response
 
 
