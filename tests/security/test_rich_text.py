@@ -183,6 +183,8 @@ def _reader_pages(hostile) -> list[tuple[str, dict]]:
         (f"/commentaires/{comment}", HTMX),
         ("/notifications", {}), ("/notifications", HTMX),
         ("/", {}),
+        ("/recherche?q=script", {}), ("/recherche?q=script", HTMX),
+        ("/recherche/suggestions?q=script", HTMX),
     ]
 
 
@@ -197,6 +199,8 @@ def test_hostile_content_is_inert_on_pages_and_fragments(hostile, make_client, a
     assert _has_user_text(page, HOSTILE_TITLE) and _has_user_text(page, HOSTILE_NAME)
     # body, comment and official answer: each link kept, inside its hx-disable container
     assert canaries(page) == 3
+    found = reader.get("/recherche?q=script").text
+    assert f'href="/idees/{hostile["idea"]}"' in found  # the search did show the hostile idea
     # <title>: escaped text, no tag closes it early
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
     assert "<" not in title and html.unescape(title).startswith(HOSTILE_TITLE[:40])
