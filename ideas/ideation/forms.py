@@ -2,7 +2,13 @@
 errors show beside their field; the services check the rules again (themes, SDGs, tags)."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -61,6 +67,14 @@ class IdeaForm(BaseForm):
                        description=_l("Facultatif : séparés par des virgules, %(max)d au plus.",
                                       max=TAGS_MAX))
     submission_token = SubmissionTokenField()  # posting only: one idea per submitted form
+    version = HiddenField()  # editing only: the idea's version the form was loaded with
+
+    @property
+    def loaded_version(self) -> int | None:
+        """The version sent back, or None when missing or malformed (then no check is made
+        beyond the conditional update itself)."""
+        value = str(self.version.data or "").strip()
+        return int(value) if value.isdigit() and len(value) < 10 else None
 
     def __init__(self, *args, themes=(), **kwargs):
         super().__init__(*args, **kwargs)

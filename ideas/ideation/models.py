@@ -104,6 +104,9 @@ class Idea(db.Model):
     vote_count: Mapped[int] = mapped_column(default=0, index=True)
     comment_count: Mapped[int] = mapped_column(default=0)
     follower_count: Mapped[int] = mapped_column(default=0)
+    # Raised by every change of the content (author's edit, moderator's title): a form sent
+    # from an older version is refused (409) instead of silently undoing the other change.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     external_ref: Mapped[str | None] = mapped_column(String(120), unique=True)
     submission_token: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

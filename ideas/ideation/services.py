@@ -160,11 +160,40 @@ def _new_idea(user: User, community: Community, *, title, body, theme_ids, sdgs,
     return idea
 
 
-def edit_idea(user: User, idea: Idea, *, title, body, theme_ids, sdgs=(), tags="") -> bool:
+class EditConflict(DomainError):
+    """The idea changed since the form was loaded (another tab, a moderator's new title)."""
+
+
+EDIT_CONFLICT = _l("L'idée a été modifiée entre-temps (dans un autre onglet ou par l'équipe "
+                   "d'animation) : vos changements ne sont pas enregistrés. Comparez avec la "
+                   "version actuelle, puis enregistrez à nouveau.")
+
+
+def claim_version(idea: Idea, expected: int | None = None) -> None:
+    """Move the idea to its next version, if it is still at `expected` (default: the version
+    loaded). A conditional UPDATE: of two edits racing from the same version, one wins."""
+    seen = idea.version if expected is None else expected
+    moved = db.session.execute(
+        db.update(Idea).where(Idea.id == idea.id, Idea.version == seen)
+        .values(version=Idea.version + 1).execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(idea, ["version"])
+    if moved != 1:
+        raise EditConflict(EDIT_CONFLICT)
+
+
+def edit_idea(user: User, idea: Idea, *, title, body, theme_ids, sdgs=(), tags="",
+              version: int | None = None) -> bool:
     """The author edits while the idea is submitted or in review. The previous title and body go
-    to an IdeaRevision; returns False when nothing changed."""
+    to an IdeaRevision; returns False when nothing changed. `version` is the one the form was
+    loaded with: if the idea changed since, EditConflict."""
     if not can_edit_idea(user, idea):
         raise DomainError(_l("Vous ne pouvez plus modifier cette idée."))
+    if version is not None and version != idea.version:
+        raise EditConflict(EDIT_CONFLICT)
+    # Claimed before anything is written (writing the themes would be flushed first and
+    # collide with a racing edit's rows); an edit that changes nothing still takes a version.
+    claim_version(idea, idea.version)
     before = (idea.title, idea.body, [t.id for t in idea.themes], idea.sdgs,
               [t.name for t in idea.tags])
     old_title, old_body = idea.title, idea.body

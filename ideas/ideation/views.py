@@ -268,7 +268,8 @@ def edit(idea_id: int):
     require(perms.can_edit_idea, idea)
     form = IdeaForm(themes=_themes_for(idea), data={
         "title": idea.title, "body": idea.body, "theme_ids": [t.id for t in idea.themes],
-        "sdgs": idea.sdgs, "tags": ", ".join(t.name for t in idea.tags)})
+        "sdgs": idea.sdgs, "tags": ", ".join(t.name for t in idea.tags),
+        "version": idea.version})
     context = {"community": idea.community, "idea": idea,
                "draft_key": _draft_key(idea=idea)}
     if request.method == "POST":
@@ -277,7 +278,15 @@ def edit(idea_id: int):
             return _form_page(form, **preview, **context)
         if form.validate_on_submit():
             try:
-                changed = services.edit_idea(current_user, idea, **form.values())
+                changed = services.edit_idea(current_user, idea, **form.values(),
+                                             version=form.loaded_version)
+            except services.EditConflict as error:
+                db.session.rollback()
+                # What was typed stays; the form now carries the current version, so that
+                # saving again, after comparing, is a deliberate choice.
+                form.form_errors.append(str(error.message))
+                form.version.data = str(idea.version)
+                return _form_page(form, 409, **context)
             except DomainError as error:
                 db.session.rollback()
                 apply_domain_error(form, error)

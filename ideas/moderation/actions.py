@@ -99,9 +99,10 @@ def edit_title(user, idea: Idea, title: str | None, expected: str | None = None,
     if new == before:
         raise ModerationRefused(_l("Le titre n'a pas changé."), 422, field="title")
     changed = db.session.execute(
-        db.update(Idea).where(Idea.id == idea.id, Idea.title == before).values(title=new)
+        db.update(Idea).where(Idea.id == idea.id, Idea.title == before)
+        .values(title=new, version=Idea.version + 1)  # an author's open edit form is stale
         .execution_options(synchronize_session=False)).rowcount
-    db.session.expire(idea, ["title"])
+    db.session.expire(idea, ["title", "version"])
     if changed != 1:
         raise ModerationConflict(_l("Le titre a été modifié entre-temps. Rechargez la page."))
     db.session.add(IdeaRevision(idea_id=idea.id, editor_id=user.id, title=before,

@@ -24,6 +24,7 @@ from ideas.workflow import queries
 from ideas.workflow.forms import NEW, MoveForm
 from ideas.workflow.permissions import allowed_targets, can_move_idea, is_reviewer
 from ideas.workflow.services import WorkflowConflict, move_idea
+from ideas.workflow.transitions import TERMINAL
 
 blueprint = Blueprint("workflow", __name__)
 MAX_ID = 2**31 - 1  # beyond, PostgreSQL refuses the integer before saying "not found"
@@ -120,6 +121,11 @@ def move(idea_id: int):
         # idea moved on (it may now be beyond their reach), not that they lack the right.
         return _refused(idea, form, WorkflowConflict(_(
             "L'idée a changé de statut entre-temps. Rechargez la page.")), 409)
+    if idea.status in TERMINAL:
+        # Nobody may leave a final state: an illegal move (422), not a missing right (403).
+        return _refused(idea, form, DomainError(_(
+            "Ce changement de statut n'est pas possible depuis « %(status)s ».",
+            status=status_label(idea.status))), 422)
     require(can_move_idea, idea)
     if not form.validate():
         return _form_response(idea, form, 422)
