@@ -11,6 +11,7 @@ from sqlalchemy.exc import (
     InterfaceError,
     OperationalError,
     PendingRollbackError,
+    SQLAlchemyError,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -109,6 +110,21 @@ def database_unavailable(error: Exception):
 
 
 def register(app: Flask) -> None:
+    @app.teardown_appcontext
+    def _end_session_even_without_database(_error):
+        """Before Flask-SQLAlchemy's own teardown (registered earlier, run later): ending the
+        session rolls back its connection, and on a connection PostgreSQL just dropped that
+        raises, turning an answered request into gunicorn's bare 500. SQLAlchemy has
+        invalidated the connection by then; forget the session and go on."""
+        from ideas.extensions import db
+
+        try:
+            db.session.remove()
+        except SQLAlchemyError as error:
+            log.warning("session ended on a lost database connection: %s",
+                        str(error).splitlines()[0])
+            db.session.registry.clear()
+
     def _assign_request_id():
         g.request_id = uuid.uuid4().hex[:12]
 

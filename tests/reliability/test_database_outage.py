@@ -142,3 +142,56 @@ def test_sqlite_locked_past_the_busy_timeout_is_a_503_not_a_500(client, db, agen
     assert client.post(f"/idees/{idea.id}/soutenir", {"csrf_token": token},
                        htmx=True).status_code == 200
     assert count(Vote, idea_id=idea.id) == 1
+
+
+@pytest.mark.checklist("R3")
+@pytest.mark.skipif(not ON_POSTGRES, reason="the PostgreSQL run covers it (TEST_DATABASE_URL)")
+def test_gunicorn_workers_ride_out_a_postgresql_outage_under_load(site, proxy):
+    """Agents keep reading and supporting on 2 workers while PostgreSQL goes away for two
+    seconds: during the cut only 200s and 503s, never a 500 nor a dropped connection; after
+    it, every request succeeds again (no worker left with a dead connection)."""
+    import dataclasses
+    import threading
+
+    from tests.reliability.server import Gunicorn, Probe, signed_in
+
+    through_proxy = make_url(site.url).set(host="127.0.0.1", port=proxy.port)
+    proxied = dataclasses.replace(site, url=through_proxy.render_as_string(hide_password=False))
+    statuses, errors, stop = [], [], threading.Event()
+    with Gunicorn(proxied, workers=2) as server:
+        agents = [signed_in(server, proxied, n) for n in range(4)]
+
+        def work(agent, idea_id):
+            while not stop.is_set():
+                try:
+                    statuses.append(agent.get(f"/idees/{idea_id}").status)
+                    statuses.append(agent.post(f"/idees/{idea_id}/soutenir", htmx=True).status)
+                    statuses.append(agent.post(f"/idees/{idea_id}/retirer-soutien",
+                                               htmx=True).status)
+                except OSError as error:
+                    errors.append(error)
+
+        threads = [threading.Thread(target=work, args=(agent, site.idea_ids[n % 2]))
+                   for n, agent in enumerate(agents)]
+        for thread in threads:
+            thread.start()
+        time.sleep(1)
+        proxy.cut()
+        time.sleep(2)
+        proxy.restore()
+        time.sleep(2)
+        stop.set()
+        for thread in threads:
+            thread.join(60)
+        after = [agents[0].get(f"/idees/{site.idea_ids[0]}").status for _ in range(20)]
+        log = server.log(tail=None)
+    assert errors == []
+    assert set(statuses) <= {200, 503}
+    assert 503 in statuses  # the cut was felt, and answered cleanly
+    assert after == [200] * 20
+    assert "unhandled error" not in log
+    probe = Probe(site.url)
+    try:
+        assert probe.counter_mismatches() == []
+    finally:
+        probe.close()
