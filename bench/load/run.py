@@ -8,7 +8,8 @@ SQLite or PostgreSQL. Then it checks, exactly:
 - each agent's support of each idea is what its last answered request said it is (the support
   count is then the number of distinct supporters, exactly);
 - the comments written are the comments answered 200, one each;
-- the search index is never ahead of the database (then `check --fix` agrees).
+- the search index is never ahead of the database, and never behind unless what it misses is
+  queued for retry (then `check --fix` agrees).
 
     .venv/bin/python bench/load/run.py --database sqlite --agents 200 --duration 60
     .venv/bin/python bench/load/run.py --database postgresql --agents 200 --duration 60 \\
@@ -62,6 +63,7 @@ class Result:
     problems: list = field(default_factory=list)
     search: str = ""
     load_average: tuple = ()
+    server_cpu: float = 0.0  # seconds of CPU the gunicorn workers used during the run
 
     @property
     def requests(self) -> int:
@@ -90,6 +92,9 @@ class Result:
                     f"  {action:<8} {len(done):>6}  p50 {statistics.median(done) * 1000:6.0f} ms"
                     f"  p95 {self.percentile(action, .95) * 1000:6.0f} ms"
                     f"  p99 {self.percentile(action, .99) * 1000:6.0f} ms")
+        if self.requests:
+            lines.append(f"  server CPU: {self.server_cpu:.1f} s, "
+                         f"{self.server_cpu / self.requests * 1000:.0f} ms per request")
         lines.append(f"  statuses: {dict(sorted(self.statuses.items()))}")
         lines.append(f"  search: {self.search}")
         lines.append("  checks: " + ("all exact" if self.ok() else "; ".join(self.problems[:10])))
@@ -135,6 +140,17 @@ def _agent_loop(server, site, email: str, clock: dict, seed: int, result: Result
                 result.expected_supports[(email, idea_id)] = None
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _verify(site, server, result: Result, comments_before: int) -> None:
     probe = Probe(site.url)
     try:
@@ -167,6 +183,8 @@ def _verify(site, server, result: Result, comments_before: int) -> None:
     result.search = f"after the run: {report.summary()}"
     if report.orphans:
         result.problems.append(f"search index ahead of the database: {report.orphans[:10]}")
+    if (report.missing or report.stale) and not report.queued:
+        result.problems.append(f"search index behind with nothing queued: {report.summary()}")
     if report.has_drift:
         site.search_check(fix=True)
         after = site.search_check()
@@ -207,11 +225,13 @@ def run_load(database: str, agents: int, duration: float, workers: int = 4, idea
                 thread.start()
                 threads.append(thread)
             start.wait(timeout=600)
+            workers_cpu = _cpu_seconds(server.worker_pids())
             began = time.monotonic()
             clock["deadline"] = began + duration
             for thread in threads:
                 thread.join(timeout=duration + 300)
             result.duration = time.monotonic() - began
+            result.server_cpu = _cpu_seconds(server.worker_pids()) - workers_cpu
             result.load_average = os.getloadavg()
             if any(thread.is_alive() for thread in threads):
                 result.problems.append("agents still running after the deadline")

@@ -69,15 +69,24 @@ class WhooshBackend:
         ids = set(idea_ids)
         if not ids:
             return
-        documents = list(load_documents(connection, ids))
-        self.write(documents, deleted_ids=ids - {d.idea_id for d in documents})
+        # The rows are read once the write lock is ours: two workers indexing the same idea
+        # then write in turn, the second with what the first's commit left. Read before the
+        # lock, a worker delayed between its read and its write put back an older document
+        # (seen under load: a support count left behind until `search check --fix`).
+        with self.index.writer() as writer:
+            documents = list(load_documents(connection, ids))
+            self._write(writer, documents, ids - {d.idea_id for d in documents})
 
     def write(self, documents: list[IdeaDocument], deleted_ids: Iterable[int] = ()) -> None:
         with self.index.writer() as writer:
-            for document in documents:
-                writer.update_document(**document_fields(document))
-            for idea_id in deleted_ids:
-                writer.delete_by_term("id", str(idea_id))
+            self._write(writer, documents, deleted_ids)
+
+    @staticmethod
+    def _write(writer, documents: list[IdeaDocument], deleted_ids: Iterable[int]) -> None:
+        for document in documents:
+            writer.update_document(**document_fields(document))
+        for idea_id in deleted_ids:
+            writer.delete_by_term("id", str(idea_id))
 
     def rebuild(self, connection, progress: Progress | None = None) -> int:
         total = count_ideas(connection)
