@@ -167,6 +167,11 @@ def test_oversized_bodies_are_a_413_page(app, client, member, open_community):
                            {"csrf_token": token, "body": "x" * too_big})
     assert response.status_code == 413
     assert "Contenu trop volumineux" in text(response)
+    # One field over MAX_FORM_MEMORY_SIZE (500 kB), the whole body under 2 MiB: 413 too.
+    huge_field = client.post(f"/idees/{idea.id}/commentaires",
+                             {"csrf_token": token, "body": "x" * 600_000},
+                             content_type="multipart/form-data")
+    assert huge_field.status_code == 413
     many_parts = {f"field{n}": "x" for n in range(2_000)}
     response = client.post(f"/idees/{idea.id}/commentaires",
                            {"csrf_token": token, "body": "x", **many_parts},
