@@ -1,5 +1,5 @@
-"""Command-line tools: `flask --app wsgi create-user|seed-reference|seed-demo|import-ideas|
-import-services`."""
+"""Command-line tools: `flask --app wsgi create-user|seed-reference|seed-demo|seed-scale|
+import-ideas|import-services`."""
 
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from ideas.import_files import error_lines
 from ideas.notifications.cli import notifications_cli
 from ideas.offer.cli import import_services_command
 from ideas.privacy.cli import erasures_cli, retention_cli
+from ideas.scale.cli import seed_scale_command
 from ideas.search.cli import register as register_search_cli
 
 
@@ -24,6 +25,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(seed_reference_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(seed_scale_command)
     app.cli.add_command(import_ideas_command)
     app.cli.add_command(import_services_command)
     app.cli.add_command(notifications_cli)

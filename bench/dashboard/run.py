@@ -1,5 +1,6 @@
-"""Dashboard benchmark: 100,000 ideas, 5,000 services and 500 research interventions (plus
-their status history, supports and comments), then the server-side render time of the
+"""Dashboard benchmark: the scale seed (`flask seed-scale`: 100,000 ideas over ten years,
+5,000 services, 400 research interventions, their status history, 1,000,000 supports and
+300,000 comments), then the server-side render time of the
 dashboard and the review page, p95 over 30 requests through the Flask test client signed in
 as a manager, on SQLite and on PostgreSQL. Target: p95 < 300 ms.
 
@@ -8,17 +9,15 @@ as a manager, on SQLite and on PostgreSQL. Target: p95 < 300 ms.
     BENCH_PG_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_dashboard \\
         .venv/bin/python bench/dashboard/run.py --backend postgres
 
-The PostgreSQL database named in BENCH_PG_URL is DROPPED and re-created. Rows go in with Core
-executemany (insertmanyvalues) in batches, without the ORM."""
+The PostgreSQL database named in BENCH_PG_URL is DROPPED and re-created. Rows go in through
+ideas.scale (Core executemany in batches, without the ORM)."""
 
 import argparse
 import os
-import random
 import sys
 import tempfile
 import time
-from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,178 +25,33 @@ sys.path.insert(0, str(ROOT))
 _TMP = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
 os.environ.setdefault("INSTANCE_DIR", str(_TMP / "instance"))
 
-from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from ideas import create_app  # noqa: E402
-from ideas.accounts.models import Role, User  # noqa: E402
+from ideas.accounts.models import User  # noqa: E402
 from ideas.comments.models import Comment  # noqa: E402
-from ideas.communities.models import Community  # noqa: E402
 from ideas.dashboard.activity import percentile  # noqa: E402
 from ideas.dashboard.cache import DEFAULT_SECONDS, forget  # noqa: E402
 from ideas.extensions import db  # noqa: E402
-from ideas.ideation.models import Idea, IdeaStatus, idea_themes  # noqa: E402
-from ideas.offer.models import Service, ServiceStatus, ServiceType, service_ideas  # noqa: E402
-from ideas.reference.models import Territory, Theme  # noqa: E402
-from ideas.reference.seed import seed_reference  # noqa: E402
-from ideas.research.models import InterventionFormat, ResearchIntervention  # noqa: E402
+from ideas.ideation.models import Idea  # noqa: E402
+from ideas.offer.models import Service  # noqa: E402
+from ideas.research.models import ResearchIntervention  # noqa: E402
+from ideas.scale.bulk import recreate_postgres_database  # noqa: E402
+from ideas.scale.seed import EMAIL_DOMAIN, YEARS, Sizes, seed_scale  # noqa: E402
 from ideas.votes.models import Vote  # noqa: E402
 from ideas.workflow.models import StatusChange  # noqa: E402
 
-S = IdeaStatus
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_dashboard"
-BATCH = 10_000
 REQUESTS, WARM_UP = 30, 3
-FIRST_YEAR = 2021
-MANAGER_ID = 1
-# Where ideas end up (a realistic mix: most stay submitted or get declined).
-STATUS_MIX = [(S.SUBMITTED, 45), (S.IN_REVIEW, 15), (S.SELECTED, 6), (S.PILOTING, 4),
-              (S.ADOPTED, 8), (S.DECLINED, 15), (S.MERGED, 3), (S.WITHDRAWN, 4)]
-PATHS = {S.SUBMITTED: [], S.IN_REVIEW: [S.IN_REVIEW], S.SELECTED: [S.IN_REVIEW, S.SELECTED],
-         S.PILOTING: [S.IN_REVIEW, S.SELECTED, S.PILOTING],
-         S.ADOPTED: [S.IN_REVIEW, S.SELECTED, S.PILOTING, S.ADOPTED],
-         S.DECLINED: [S.IN_REVIEW, S.DECLINED], S.MERGED: [S.MERGED],
-         S.WITHDRAWN: [S.WITHDRAWN]}
+FIRST_YEAR = date.today().year - YEARS + 1
+MANAGER_EMAIL = f"direction@{EMAIL_DOMAIN}"
 
 
-def now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def insert_rows(table, rows: list[dict]) -> None:
-    for start in range(0, len(rows), BATCH):
-        db.session.execute(insert(table), rows[start:start + BATCH])
-
-
-def between(rng: random.Random, start: datetime, end: datetime) -> datetime:
-    return start + timedelta(seconds=rng.uniform(0, max((end - start).total_seconds(), 1)))
-
-
-def populate(sizes: dict, seed: int = 2026) -> None:
-    """Fill an empty schema; user MANAGER_ID is a manager."""
-    rng = random.Random(seed)
-    stamp = now()
-    origin = datetime(FIRST_YEAR, 1, 1)
-    territories = db.session.scalars(select(Territory.id)).all()
-    themes = db.session.scalars(select(Theme.id)).all()
-
-    users = [{"id": n, "email": f"agent{n}@bench.reseau-canope.fr", "display_name": f"Agent {n}",
-              "role": Role.MANAGER if n == MANAGER_ID else Role.AGENT, "locale": "fr",
-              "is_active": True, "session_token": f"bench-token-{n}", "created_at": origin,
-              "territory_id": rng.choice(territories)} for n in range(1, sizes["users"] + 1)]
-    insert_rows(User.__table__, users)
-    communities = [{"id": n, "slug": f"communaute-{n}", "name": f"Communauté {n:03d}",
-                    "description": "", "is_private": n % 10 == 0, "created_at": origin,
-                    "territory_id": rng.choice(territories) if n % 3 else None,
-                    "member_count": 0} for n in range(1, sizes["communities"] + 1)]
-    insert_rows(Community.__table__, communities)
-
-    statuses = [status for status, weight in STATUS_MIX for _ in range(weight)]
-    ideas, changes, links, adopted = [], [], [], []
-    for n in range(1, sizes["ideas"] + 1):
-        created = between(rng, origin, stamp)
-        status = rng.choice(statuses)
-        moment, source, last = created, S.SUBMITTED, None
-        for target in PATHS[status]:
-            moment = min(moment + timedelta(days=rng.uniform(2, 90)), stamp)
-            changes.append({"idea_id": n, "from_status": source, "to_status": target,
-                            "answer": "", "answer_html": "", "created_at": moment})
-            source, last = target, moment
-        if status == S.ADOPTED:
-            adopted.append((n, last))
-        ideas.append({"id": n, "community_id": rng.randint(1, sizes["communities"]),
-                      "author_id": rng.randint(1, sizes["users"]), "title": f"Idée n°{n}",
-                      "body": "…", "body_html": "<p>…</p>", "status": status,
-                      "vote_count": 0, "comment_count": 0, "follower_count": 0,
-                      "created_at": created, "status_changed_at": last})
-        links.extend({"idea_id": n, "theme_id": theme} for theme in rng.sample(themes, 2))
-
-    # Agents take part mostly in their own communities, and soon after an idea is posted
-    # (exponential delay, mean three weeks): activity follows the ideas, as it does for real.
-    members = {n: [] for n in range(1, sizes["communities"] + 1)}
-    for user in range(1, sizes["users"] + 1):
-        for community in rng.sample(range(1, sizes["communities"] + 1), rng.randint(1, 3)):
-            members[community].append(user)
-
-    def participant(idea: dict) -> int:
-        pool = members[idea["community_id"]]
-        return rng.choice(pool) if pool and rng.random() < 0.8 else rng.randint(1, sizes["users"])
-
-    def soon_after(moment: datetime) -> datetime:
-        later = moment + timedelta(days=rng.expovariate(1 / 21))
-        return later if later < stamp else between(rng, moment, stamp)
-
-    votes, seen = [], set()
-    while len(votes) < sizes["votes"]:
-        idea = ideas[rng.randrange(sizes["ideas"])]
-        user = participant(idea)
-        if (idea["id"], user) in seen:
-            continue
-        seen.add((idea["id"], user))
-        votes.append({"idea_id": idea["id"], "user_id": user,
-                      "created_at": soon_after(idea["created_at"])})
-    comments = []
-    for _ in range(sizes["comments"]):
-        idea = ideas[rng.randrange(sizes["ideas"])]
-        comments.append({"idea_id": idea["id"], "author_id": participant(idea), "body": "…",
-                         "body_html": "<p>…</p>", "created_at": soon_after(idea["created_at"])})
-    for counter, key in ((Counter(v["idea_id"] for v in votes), "vote_count"),
-                         (Counter(c["idea_id"] for c in comments), "comment_count")):
-        for idea_id, count in counter.items():
-            ideas[idea_id - 1][key] = count
-    insert_rows(Idea.__table__, ideas)
-    insert_rows(idea_themes, links)
-    insert_rows(StatusChange.__table__, changes)
-    insert_rows(Vote.__table__, votes)
-    insert_rows(Comment.__table__, comments)
-
-    services, service_links = [], []
-    rng.shuffle(adopted)
-    for n in range(1, sizes["services"] + 1):
-        wanted = rng.choice((1, 1, 2)) if rng.random() < 0.7 else 0
-        from_ideas = [adopted.pop() for _ in range(min(wanted, len(adopted)))]
-        launch = (max(adopted_at for _, adopted_at in from_ideas) + timedelta(days=30)
-                  if from_ideas else between(rng, origin, stamp)).date()
-        status = (ServiceStatus.PLANNED if launch > stamp.date() or rng.random() < 0.05
-                  else ServiceStatus.RETIRED if rng.random() < 0.05 else ServiceStatus.LAUNCHED)
-        services.append({"id": n, "name": f"Service {n}", "description": "",
-                         "type": rng.choice(list(ServiceType)), "launch_date": launch,
-                         "status": status, "created_at": origin,
-                         "territory_id": rng.choice(territories) if n % 4 else None,
-                         "stated_origin": None if from_ideas else "Commande nationale"})
-        service_links.extend({"service_id": n, "idea_id": idea_id} for idea_id, _ in from_ideas)
-    insert_rows(Service.__table__, services)
-    insert_rows(service_ideas, service_links)
-
-    first_day, days = date(FIRST_YEAR, 1, 1), (stamp.date() - date(FIRST_YEAR, 1, 1)).days
-    insert_rows(ResearchIntervention.__table__, [
-        {"community_id": rng.randint(1, sizes["communities"]), "researcher": f"Dr {n}",
-         "institution": "Université", "held_on": first_day + timedelta(days=rng.randint(0, days)),
-         "format": rng.choice(list(InterventionFormat)), "topic": f"Sujet {n}", "notes": "",
-         "created_at": origin} for n in range(1, sizes["interventions"] + 1)])
-    db.session.commit()
-    if db.engine.dialect.name == "sqlite":  # one big transaction left a huge WAL behind
-        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
-    if db.engine.dialect.name == "postgresql":  # explicit ids: move the sequences past them
-        for table in ("users", "communities", "ideas", "services"):
-            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                    f"(SELECT max(id) FROM {table}))"))
-        db.session.commit()
-        # What autovacuum does after a load: statistics, and the visibility map that lets
-        # PostgreSQL answer from the indexes alone.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM ANALYZE")
-
-
-def fresh_postgres(url: str) -> None:
-    target = make_url(url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}"'))
-        connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
+def populate(sizes: Sizes) -> None:
+    """The scale seed (ideas.scale.seed): ten years of ideas, their status history, supports,
+    comments, services and research interventions, in bulk."""
+    seed_scale(sizes, build_index=False)
 
 
 def profile(app, client, url: str) -> list[tuple[float, str]]:
@@ -227,7 +81,8 @@ def profile(app, client, url: str) -> list[tuple[float, str]]:
 
 def measure(client, url: str) -> dict:
     for _ in range(WARM_UP):
-        assert client.get(url).status_code == 200, url
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code, response.location)
     times, cpu = [], []
     for _ in range(REQUESTS):
         start, start_cpu = time.perf_counter(), time.process_time()
@@ -245,7 +100,7 @@ def run(backend: str, sizes: dict, show_profile: bool, reuse: bool) -> list[tupl
     url = (os.environ.get("BENCH_SQLITE_URL", f"sqlite:///{_TMP / 'bench.sqlite3'}")
            if backend == "sqlite" else os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL))
     if backend == "postgres" and not reuse:
-        fresh_postgres(url)
+        recreate_postgres_database(url)
     elif backend == "sqlite" and not reuse:
         Path(make_url(url).database).unlink(missing_ok=True)
     # No search index: the dashboard does not search, and indexing is not what is measured.
@@ -255,8 +110,6 @@ def run(backend: str, sizes: dict, show_profile: bool, reuse: bool) -> list[tupl
     with app.app_context():
         db.create_all()  # the missing tables only: a reused database keeps its indexes
         if not (reuse and db.session.scalar(select(func.count(Idea.id)))):
-            seed_reference()
-            db.session.commit()
             started = time.perf_counter()
             populate(sizes)
             print(f"[{backend}] populated in {time.perf_counter() - started:.0f} s", flush=True)
@@ -265,11 +118,13 @@ def run(backend: str, sizes: dict, show_profile: bool, reuse: bool) -> list[tupl
             for name, model in (("ideas", Idea), ("services", Service),
                                 ("interventions", ResearchIntervention), ("votes", Vote),
                                 ("comments", Comment), ("status changes", StatusChange))))
-        token = db.session.get(User, MANAGER_ID).session_token
+        token = db.session.scalar(select(User.session_token)
+                                  .where(User.email == MANAGER_EMAIL))
         db.session.remove()
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = token, True
+        # Flask-Login's id: the session token and the login time (ideas.accounts.sessions).
+        session["_user_id"], session["_fresh"] = f"{token}.{int(time.time())}", True
     today = date.today()
     whole = f"/pilotage/?start={FIRST_YEAR}-01-01&end={today.isoformat()}"
     # (label, URL, lifetime of the activity figures' cache): "cold" recomputes everything on
@@ -299,15 +154,16 @@ def main() -> None:
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--ideas", type=int, default=100_000)
     parser.add_argument("--services", type=int, default=5_000)
-    parser.add_argument("--interventions", type=int, default=500)
     parser.add_argument("--profile", action="store_true", help="print the slowest statements")
     parser.add_argument("--reuse", action="store_true",
                         help="keep the database of the previous run (BENCH_SQLITE_URL, "
                              "BENCH_PG_URL) instead of filling a new one")
     args = parser.parse_args()
-    sizes = {"ideas": args.ideas, "services": args.services,
-             "interventions": args.interventions, "users": 5_000, "communities": 200,
-             "votes": args.ideas * 3, "comments": args.ideas}
+    default = Sizes()
+    ratio = args.ideas / default.ideas
+    sizes = Sizes(ideas=args.ideas, services=args.services,
+                  supports=round(default.supports * ratio),
+                  comments=round(default.comments * ratio))
     backends = ("sqlite", "postgres") if args.backend == "both" else (args.backend,)
     results = [row for backend in backends for row in run(backend, sizes, args.profile, args.reuse)]
     load = os.getloadavg()

@@ -5,8 +5,9 @@ p50/p95 latency of 200 mixed queries (plus suggestions and similar ideas).
     .venv/bin/python -m bench.search.run --ideas 20000 --backends whoosh
 
 Whoosh runs on a SQLite database (its natural deployment), PostgreSQL on the database given by
---pg-url (emptied first: use a scratch database). Rows are inserted with Core statements, so the
-session hooks do not index them one by one: the rebuild is what is measured. Results go to
+--pg-url (emptied first: use a scratch database). The data is the scale seed's (ideas.scale:
+`flask seed-scale` at this many ideas), inserted in bulk without the session hooks: the rebuild
+is what is measured. Results go to
 bench/results/search.md (and stdout).
 """
 
@@ -18,67 +19,24 @@ import sys
 import time
 from pathlib import Path
 
-from bench.search.corpus import PLACES, TAGS, Generator, queries
+from ideas.scale.corpus import Generator, queries
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_search"
-COMMUNITIES, PRIVATE_EVERY, AUTHORS, BATCH = 80, 5, 1500, 2000
 
 
 def populate(db, total: int) -> list[int]:
-    """Insert the corpus; returns the open community ids plus three private ones (an agent)."""
-    from ideas.accounts.models import User
-    from ideas.comments.models import Comment
+    """The scale seed's data (ideas.scale.seed) at this many ideas, the other volumes in
+    proportion; returns the open community ids plus three private ones (an agent's view)."""
     from ideas.communities.models import Community
-    from ideas.ideation.models import Idea, IdeaSdg, Tag, idea_tags, idea_themes
-    from ideas.reference.models import Territory, Theme
+    from ideas.scale.seed import Sizes, seed_scale
 
-    generator = Generator()
-    with db.engine.begin() as connection:
-        territories = list(connection.scalars(db.select(Territory.id)))
-        theme_ids = list(connection.scalars(db.select(Theme.id)))
-        connection.execute(db.insert(User), [
-            {"email": f"agent{n}@bench.example", "display_name": f"Agent {n}"}
-            for n in range(AUTHORS)])
-        author_ids = list(connection.scalars(db.select(User.id)))
-        connection.execute(db.insert(Community), [
-            {"slug": f"communaute-{n}", "name": f"Communauté {n} {PLACES[n % len(PLACES)]}",
-             "is_private": n % PRIVATE_EVERY == 0, "territory_id": territories[n % len(
-                 territories)]} for n in range(COMMUNITIES)])
-        communities = connection.execute(db.select(Community.id, Community.is_private)).all()
-        connection.execute(db.insert(Tag), [{"name": tag} for tag in TAGS])
-        tag_ids = dict(connection.execute(db.select(Tag.name, Tag.id)).all())
-    community_ids = [c.id for c in communities]
-    done = 0
-    while done < total:
-        size = min(BATCH, total - done)
-        rows = [generator.idea(community_ids, theme_ids, author_ids) for _ in range(size)]
-        with db.engine.begin() as connection:
-            first = (connection.scalar(db.select(db.func.max(Idea.id))) or 0) + 1
-            connection.execute(db.insert(Idea), [
-                {key: row[key] for key in ("community_id", "author_id", "title", "body",
-                                           "body_html", "status", "vote_count", "created_at")}
-                for row in rows])
-            ids = range(first, first + size)
-            connection.execute(db.insert(idea_themes), [
-                {"idea_id": i, "theme_id": t} for i, row in zip(ids, rows, strict=True)
-                for t in row["themes"]])
-            tags = [{"idea_id": i, "tag_id": tag_ids[t]} for i, row in zip(ids, rows, strict=True)
-                    for t in row["tags"]]
-            if tags:
-                connection.execute(db.insert(idea_tags), tags)
-            sdgs = [{"idea_id": i, "sdg": s} for i, row in zip(ids, rows, strict=True)
-                    for s in row["sdgs"]]
-            if sdgs:
-                connection.execute(db.insert(IdeaSdg), sdgs)
-            comments = [{"idea_id": i, "author_id": author_ids[0], "body": text,
-                         "body_html": f"<p>{text}</p>"}
-                        for i, row in zip(ids, rows, strict=True) for text in row["comments"]]
-            if comments:
-                connection.execute(db.insert(Comment), comments)
-        done += size
-        print(f"\r  inserted {done}/{total}", end="", file=sys.stderr, flush=True)
-    print(file=sys.stderr)
+    default = Sizes()
+    ratio = total / default.ideas
+    seed_scale(Sizes(ideas=total, supports=round(default.supports * ratio),
+                     comments=round(default.comments * ratio),
+                     services=round(default.services * ratio)), build_index=False)
+    communities = db.session.execute(db.select(Community.id, Community.is_private)).all()
     private = [c.id for c in communities if c.is_private]
     return [c.id for c in communities if not c.is_private] + private[:3]
 
@@ -169,9 +127,9 @@ def report(results: list[dict], total: int) -> str:
         f"`{' '.join(['.venv/bin/python -m bench.search.run', *sys.argv[1:]])}` on "
         f"{platform.node()} ({os.cpu_count()} CPU, Python {platform.python_version()}), "
         f"{time.strftime('%Y-%m-%d %H:%M')}. {total:,} generated French ideas "
-        "(bench/search/corpus.py: 3–7 sentences each, about 0.9 comment per idea, 80 "
-        "communities of which 16 private); the agent searching may read the 64 open "
-        "communities and 3 private ones.",
+        "(the scale seed, ideas/scale: 3–14 sentences each, 3 comments and 10 supports per "
+        "idea on average, 60 communities of which 10 private); the agent searching may read "
+        "the 50 open communities and 3 private ones.",
         "",
         "Latency is measured in-process around one backend call (query parsing, search, "
         "facet counts for community/theme/status/territory/ODD/year, highlighting of a page of "

@@ -1,13 +1,17 @@
-"""100,000 varied French ideas for the search benchmark, from built-in vocabulary.
+"""Varied French text for the scale seed (`flask seed-scale`) and the benchmarks, from built-in
+vocabulary.
 
 Deterministic (seeded): titles and bodies are assembled from actions, objects (common ones, or
 a head noun and a complement drawn with Zipf weights), places (regions, services, ~95 Ateliers
 named after their department), goals and sentence templates about RSE and the learning
 organisation: thousands of distinct words with a long tail, accents, elisions, plurals,
-acronyms — not three words repeated."""
+acronyms — not three words repeated. Also agents' names, communities, official answers,
+services and research interventions."""
 
+import functools
 import random
-from datetime import datetime, timedelta
+import string
+from itertools import accumulate
 
 ACTIONS = [
     "Réduire", "Mutualiser", "Mettre en place", "Créer", "Organiser", "Développer", "Installer",
@@ -99,7 +103,15 @@ DEPARTMENTS = [
 
 
 def _zipf(count: int) -> list[float]:
-    return [1 / (rank + 1) for rank in range(count)]
+    """Cumulative Zipf weights (what `random.choices(cum_weights=…)` takes without re-adding
+    them on every call)."""
+    return list(accumulate(1 / (rank + 1) for rank in range(count)))
+
+
+@functools.cache
+def _fields(template: str) -> tuple[str, ...]:
+    """The placeholders a template uses: only those are drawn."""
+    return tuple({name for _, name, _, _ in string.Formatter().parse(template) if name})
 
 
 PLACES = [
@@ -151,16 +163,118 @@ COMMENTS = [
     "Nous pouvons partager notre retour d'expérience sur {object}.",
     "Qui contacter pour participer ?",
     "C'est prévu dans le plan d'action {place}.",
+    "Nous avons essayé {object} pendant {months} mois : les résultats sont encourageants.",
+    "Est-ce compatible avec {object} ? Je crains un conflit de calendrier.",
+    "Bonne piste, mais il faudrait d'abord mesurer {indicator}.",
+    "Je suis volontaire pour tester {place}.",
+    "Les collègues {place} ont une fiche pratique là-dessus, je vous la transmets.",
+    "Pourquoi ne pas associer {partner} ?",
+    "D'accord sur le principe ; le vrai sujet, c'est {object}.",
+    "Il existe déjà un marché national pour {object}, vérifions avant de lancer quoi que ce soit.",
+    "Plutôt que {object}, nous avons choisi {object2} : moins cher et plus simple.",
+    "Merci pour cette proposition claire. {action} {object} serait un bon premier pas.",
+    "Je relaie aux {noun} de mon équipe.",
+    "Ça rejoint l'idée sur {object} discutée le mois dernier.",
+    "Point de vigilance : l'accessibilité pour les collègues en situation de handicap.",
+    "Nous manquons de temps pour animer ça {place}, mais le principe me plaît.",
+    "Le budget pourrait venir du plan de sobriété {goal}.",
+    "Une réunion de lancement {place} avant l'été ?",
+]
+REPLIES = [
+    "Merci pour le retour !", "Tout à fait d'accord.", "Je vous écris en message privé.",
+    "Bonne remarque, je complète la proposition.", "On en parle à la prochaine réunion ?",
+    "C'est noté, je vérifie {place}.", "Pas sûr que ce soit possible {place}, à voir.",
+    "Excellente nouvelle, merci {name} !", "Je partage l'avis de {name}.",
+    "Oui, et {object} aussi.", "Nous l'avons fait {place} : ça marche bien.",
+]
+ANSWERS = {
+    "in_review": [
+        "La proposition est transmise au service concerné pour une première étude.",
+        "Nous étudions la faisabilité {place} ; retour prévu sous {months} semaines.",
+    ],
+    "selected": [
+        "Retenue : elle répond aux priorités du plan RSE et son coût est maîtrisé. Un pilote "
+        "sera désigné {place}.",
+        "La direction retient cette idée ; elle sera inscrite au programme de travail de "
+        "l'année, avec {indicator} comme indicateur.",
+        "Retenue pour une mise en œuvre progressive, en lien avec {partner}.",
+    ],
+    "piloting": [
+        "Expérimentation lancée {place} pour {months} mois.",
+        "Un test démarre {place} ; les résultats seront partagés avec la communauté.",
+    ],
+    "adopted": [
+        "Adoptée : l'expérimentation est concluante, le service est généralisé.",
+        "L'idée devient un service de l'offre, déployé {place}.",
+    ],
+    "declined": [
+        "Non retenue : un marché national couvre déjà ce besoin.",
+        "Non retenue pour cette année, faute de budget ; elle pourra être reproposée.",
+        "Non retenue : les contraintes réglementaires ne le permettent pas {place}.",
+        "Une solution équivalente existe déjà ; nous vous invitons à la faire connaître.",
+    ],
+    "merged": ["Fusionnée avec une proposition très proche, qui reprend ses soutiens."],
+    "withdrawn": ["Retirée par son auteur ou son autrice."],
+}
+HIDE_REASONS = ["Données personnelles", "Hors sujet", "Propos irrespectueux", "Doublon", "Spam"]
+FIRST_NAMES = [
+    "Julie", "Marc", "Sophie", "Karim", "Élodie", "Pierre", "Inès", "Lucas", "Chloé",
+    "Mathieu", "Aïcha", "Nicolas", "Léa", "Olivier", "Manon", "Yann", "Sarah", "Benoît",
+    "Fatou", "Guillaume", "Camille", "Nadia", "Hélène", "Thomas", "Anne", "Jean-Pierre",
+    "Marie", "François", "Isabelle", "Stéphane", "Nathalie", "Christophe", "Sandrine", "David",
+    "Valérie", "Laurent", "Céline", "Sébastien", "Aurélie", "Frédéric", "Émilie", "Jérôme",
+    "Claire", "Vincent", "Anaïs", "Rachid", "Mélanie", "Hugo", "Zoé", "Bruno", "Agnès",
+    "Loïc", "Gaëlle", "Cédric", "Mireille", "Théo", "Salomé", "Damien", "Leïla", "Yves",
+    "Pascale", "Maëlle", "Noémie", "Grégoire", "Soizic", "Kévin", "Dominique", "Josiane",
+]
+LAST_NAMES = [
+    "Dubois", "Moreau", "Laurent", "Simon", "Michel", "Lefèvre", "Garcia", "David",
+    "Bertrand", "Roux", "Vincent", "Fournier", "Morel", "Girard", "André", "Mercier", "Blanc",
+    "Guérin", "Boyer", "Chevalier", "Martin", "Bernard", "Thomas", "Petit", "Robert",
+    "Richard", "Durand", "Leroy", "Rousseau", "Benali", "N'Diaye", "Le Gall", "Kerbrat",
+    "Lopez", "Fontaine", "Gauthier", "Perrin", "Morin", "Clément", "Lambert", "Bonnet",
+    "François", "Martinez", "Legrand", "Garnier", "Faure", "Rolland", "Hoarau", "Payet",
+    "Nguyen", "Haddad", "Da Silva", "Lemaire", "Duval", "Joly", "Gaillard", "Barbier",
+    "Arnaud", "Masson", "Marchand", "Dumas", "Brunet", "Schmitt", "Colin", "Pierre",
+    "Renaud", "Caron", "Aubert", "Giraud", "Jacquet", "Bouvier", "Le Goff", "Etcheverry",
+]
+COMMUNITY_TOPICS = [
+    "Sobriété numérique", "Mobilités douces", "Zéro papier", "Énergie et bâtiments",
+    "Formation entre pairs", "Cartographie des expertises", "Achats responsables",
+    "Biodiversité", "Égalité professionnelle", "Qualité de vie au travail",
+    "Économie circulaire", "Réemploi du matériel", "Éducation aux médias",
+    "Communication interne", "Accueil des publics", "Tiers-lieux et fablabs",
+    "Expérimentation pédagogique", "Probité et intégrité", "Inclusion et accessibilité",
+    "Alimentation durable", "Partage de pratiques", "Documentation et archives",
+    "Numérique responsable", "Prévention des pollutions", "Eau et fluides",
+]
+SERVICE_KINDS = [
+    "Parcours de formation", "Ressource en ligne", "Plateforme", "Accompagnement",
+    "Journée d'étude", "Kit pédagogique", "Guide pratique", "Série de webinaires",
+    "Malle itinérante", "Atelier", "Podcast", "Exposition",
+]
+STATED_ORIGINS = [
+    "Commande nationale du ministère", "Partenariat avec une collectivité",
+    "Équipe interne du siège", "Appel à projets européen", "Partenariat universitaire",
+    "Demande d'un rectorat",
+]
+RESEARCHERS = ["Dr", "Pr", "Mme", "M."]
+INSTITUTIONS = [
+    "Université de Poitiers", "Université Bordeaux Montaigne", "CNAM", "INSPÉ de Bretagne",
+    "Université de Lille", "Sciences Po Lyon", "Université de La Réunion", "CNRS",
+    "Université Grenoble Alpes", "IFÉ – ENS de Lyon", "Université de Strasbourg",
 ]
 TAGS = ["énergie", "papier", "vélo", "tri", "numérique", "rse", "odd", "edd", "formation",
         "mobilité", "achats", "eau", "biodiversité", "réemploi", "qvt", "inclusion", "données",
-        "climat", "déchets", "partage"]
-STATUSES = (["submitted"] * 50 + ["in_review"] * 20 + ["selected"] * 8 + ["piloting"] * 6
-            + ["adopted"] * 5 + ["declined"] * 6 + ["merged"] * 2 + ["withdrawn"] * 3)
-START = datetime(2021, 1, 1)
-SPAN_DAYS = 5 * 365
-
-
+        "climat", "déchets", "partage", "covoiturage", "télétravail", "compost", "jardin",
+        "chauffage", "éclairage", "impression", "recyclage", "accessibilité", "handicap",
+        "égalité", "tutorat", "mentorat", "webinaire", "podcast", "ent", "rgpd", "cybersécurité",
+        "archives", "cantine", "circuits-courts", "gaspillage", "bruit", "déconnexion",
+        "premiers-secours", "bénévolat", "apprentissage", "mobilité-interne", "fablab",
+        "tiers-lieu", "médiation", "emi", "exposition", "livres", "solaire", "isolation",
+        "ruches", "potager", "vélo-cargo", "train", "bornes", "reconditionné", "gobelets",
+        "gourdes", "fontaine", "emballages", "colis", "badges", "clés-usb", "serveurs",
+        "visioconférence", "messagerie", "stockage", "sobriété", "bilan-carbone", "écogestes"]
 class Generator:
     def __init__(self, seed: int = 2026):
         self.random = random.Random(seed)
@@ -169,13 +283,20 @@ class Generator:
         shuffler.shuffle(self.nouns)  # which topics are frequent: fixed by the seed
         self.noun_weights = _zipf(len(self.nouns))
         self.object_weights = _zipf(len(OBJECTS))
+        r = self.random
+        self.fields = {
+            "action": lambda: r.choice(ACTIONS), "object": self.thing, "object2": self.thing,
+            "place": self.place, "goal": lambda: r.choice(GOALS),
+            "partner": lambda: r.choice(PARTNERS), "indicator": lambda: r.choice(INDICATORS),
+            "months": lambda: r.randint(2, 12), "noun": lambda: r.choice(self.nouns),
+            "name": lambda: "{name}"}
 
     def thing(self) -> str:
         """Half the time a common object, half the time a rarer noun + complement."""
         r = self.random
         if r.random() < 0.5:
-            return r.choices(OBJECTS, self.object_weights)[0]
-        noun = r.choices(self.nouns, self.noun_weights)[0]
+            return r.choices(OBJECTS, cum_weights=self.object_weights)[0]
+        noun = r.choices(self.nouns, cum_weights=self.noun_weights)[0]
         return f"les {noun} {r.choice(COMPLEMENTS)}"
 
     def place(self) -> str:
@@ -186,11 +307,7 @@ class Generator:
         return r.choice(PLACES)
 
     def _fill(self, template: str) -> str:
-        r = self.random
-        return template.format(action=r.choice(ACTIONS), object=self.thing(),
-                               object2=self.thing(), place=self.place(),
-                               goal=r.choice(GOALS), partner=r.choice(PARTNERS),
-                               indicator=r.choice(INDICATORS), months=r.randint(2, 12))
+        return template.format(**{name: self.fields[name]() for name in _fields(template)})
 
     def title(self) -> str:
         r = self.random
@@ -202,25 +319,20 @@ class Generator:
                         for _ in range(self.random.randint(3, 7)))
 
     def comment(self) -> str:
-        return self._fill(self.random.choice(COMMENTS))
-
-    def idea(self, community_ids: list[int], theme_ids: list[int], author_ids: list[int]):
+        """One to three sentences; now and then a second paragraph."""
         r = self.random
-        body = self.body()
-        return {
-            "community_id": r.choice(community_ids),
-            "author_id": r.choice(author_ids),
-            "title": self.title(),
-            "body": body,
-            "body_html": f"<p>{body}</p>",
-            "status": r.choice(STATUSES),
-            "vote_count": int(r.paretovariate(1.5)) - 1,
-            "created_at": START + timedelta(minutes=r.randrange(SPAN_DAYS * 24 * 60)),
-            "themes": r.sample(theme_ids, r.randint(1, 3)),
-            "tags": r.sample(TAGS, r.randint(0, 3)),
-            "sdgs": r.sample(range(1, 18), r.randint(0, 2)),
-            "comments": [self.comment() for _ in range(r.choice((0, 0, 0, 1, 1, 2, 3)))],
-        }
+        sentences = [self._fill(r.choice(COMMENTS)) for _ in range(r.choice((1, 1, 1, 2, 3)))]
+        text = " ".join(sentences)
+        return text + "\n\n" + self._fill(r.choice(SENTENCES)) if r.random() < 0.1 else text
+
+    def reply(self, name: str) -> str:
+        return self._fill(self.random.choice(REPLIES)).replace("{name}", name)
+
+    def answer(self, status: str) -> str:
+        return self._fill(self.random.choice(ANSWERS[status]))
+
+    def person(self) -> tuple[str, str]:
+        return self.random.choice(FIRST_NAMES), self.random.choice(LAST_NAMES)
 
 
 def queries(seed: int = 7, count: int = 200) -> list[str]:
