@@ -141,10 +141,15 @@ def safe_filename(name: str, extension: str, day: date | None = None) -> str:
 def stream_scalars(statement, batch: int = CHUNK_ROWS):
     """The objects of an ORM select, fetched `batch` at a time (a server-side cursor on
     PostgreSQL); the session keeps no reference to those already exported, so memory stays
-    bounded however many rows there are. Eager loads must be `selectinload` (per batch)."""
+    bounded however many rows there are. Eager loads must be `selectinload` (per batch).
+
+    A generator: the query runs at the first row. A streamed CSV is iterated after the view
+    has returned and its app context has ended (Flask then re-enters the contexts for
+    `stream_with_context`), and that teardown closed the request's session: a result opened
+    in the view died with it (500 under gunicorn: "identity map is no longer valid")."""
     from ideas.extensions import db
 
-    return db.session.scalars(statement.execution_options(yield_per=batch))
+    yield from db.session.scalars(statement.execution_options(yield_per=batch))
 
 
 def export_response(fmt: str, name: str, header: Sequence[str], rows: Iterable[Sequence],
