@@ -64,6 +64,7 @@ class Result:
     search: str = ""
     load_average: tuple = ()
     server_cpu: float = 0.0  # seconds of CPU the gunicorn workers used during the run
+    client_cpu: float = 0.0  # seconds of CPU the agents (this process) used meanwhile
 
     @property
     def requests(self) -> int:
@@ -94,7 +95,8 @@ class Result:
                     f"  p99 {self.percentile(action, .99) * 1000:6.0f} ms")
         if self.requests:
             lines.append(f"  server CPU: {self.server_cpu:.1f} s, "
-                         f"{self.server_cpu / self.requests * 1000:.0f} ms per request")
+                         f"{self.server_cpu / self.requests * 1000:.0f} ms per request; "
+                         f"agents' CPU: {self.client_cpu:.1f} s")
         lines.append(f"  statuses: {dict(sorted(self.statuses.items()))}")
         lines.append(f"  search: {self.search}")
         lines.append("  checks: " + ("all exact" if self.ok() else "; ".join(self.problems[:10])))
@@ -226,12 +228,14 @@ def run_load(database: str, agents: int, duration: float, workers: int = 4, idea
                 threads.append(thread)
             start.wait(timeout=600)
             workers_cpu = _cpu_seconds(server.worker_pids())
+            client_cpu = time.process_time()
             began = time.monotonic()
             clock["deadline"] = began + duration
             for thread in threads:
                 thread.join(timeout=duration + 300)
             result.duration = time.monotonic() - began
             result.server_cpu = _cpu_seconds(server.worker_pids()) - workers_cpu
+            result.client_cpu = time.process_time() - client_cpu
             result.load_average = os.getloadavg()
             if any(thread.is_alive() for thread in threads):
                 result.problems.append("agents still running after the deadline")
