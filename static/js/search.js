@@ -135,6 +135,16 @@
     }
   }
 
+  // -- Search page: the facets box stays folded or open as it was when results are replaced
+  // (the server sends it open; on phones ideas.js folds it at load).
+  var facetsOpen = null;
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var facets = document.getElementById("search-facets");
+    var target = event.detail && event.detail.target;
+    facetsOpen = facets && target && target.id === "search-area" ? facets.open : null;
+  });
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var detail = event.detail || {};
     var from = detail.requestConfig && detail.requestConfig.elt;
@@ -142,6 +152,10 @@
       onNewSuggestions();
     } else if (detail.target && detail.target.id === "similar-ideas") {
       onNewSimilar(detail.target);
+    } else if (detail.target && detail.target.id === "search-area" && facetsOpen !== null) {
+      var facets = document.getElementById("search-facets");
+      if (facets) { facets.open = facetsOpen; }
+      facetsOpen = null;
     }
   });
 
