@@ -120,4 +120,6 @@ def test_idea_page_issues_the_same_queries_for_5_or_50_comments(client, facilita
     add_comments(45, idea)
     many = queries_for(client, url)
     assert len(many) == len(few), "\n".join(many)
-    assert len(few) <= 20, "\n".join(few)
+    # 20, plus the possible duplicates a facilitator sees (search: readable and moderated
+    # communities, then the similar ideas and their themes when there are some).
+    assert len(few) <= 24, "\n".join(few)
