@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations i18n-update lint test-sqlite test-postgres test-browser browser db clean
+.PHONY: run test install translations i18n-update lint test-sqlite test-postgres test-browser browser db clean bench wrk
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -46,7 +46,7 @@ run: install
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## make test: set up, then lint and run the whole suite on SQLite, PostgreSQL and in Chromium.
-test: install browser lint test-sqlite test-postgres test-browser
+test: install browser wrk lint test-sqlite test-postgres test-browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -67,6 +67,17 @@ browser:
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: sudo apt-get install chromium"; exit 1; fi; }
+
+## make bench: the performance benchmark (bench/perf/run.py; README "Performance"): seeds the
+## scale data on first use (SQLite and PostgreSQL at BENCH_PG_URL), then gunicorn + wrk.
+bench: install wrk
+	$(BIN)/python -m bench.perf.run $(BENCH_ARGS)
+
+## Debian's wrk drives the benchmark (and its smoke test).
+wrk:
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+	  else echo "wrk is missing: sudo apt-get install wrk"; exit 1; fi; }
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

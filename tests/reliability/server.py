@@ -284,10 +284,12 @@ def child_pids(pid: int) -> list[int]:
 
 
 class Gunicorn:
-    """`gunicorn -c gunicorn.conf.py wsgi:app` on a free port; output in `log_path`."""
+    """`gunicorn -c gunicorn.conf.py wsgi:app` on a free port; output in `log_path`. `app`:
+    another WSGI app under the same settings (bench/perf's hello-world)."""
 
     def __init__(self, site: Site, workers: int = 4, timeout: int = 30,
-                 graceful_timeout: int = 30, env: dict | None = None):
+                 graceful_timeout: int = 30, env: dict | None = None, app: str = "wsgi:app"):
+        self.app = app
         self.site = site
         self.workers = workers
         self.timeout = timeout
@@ -301,7 +303,7 @@ class Gunicorn:
         command = [sys.executable, "-m", "gunicorn", "-c", str(REPO / "gunicorn.conf.py"),
                    "-b", f"127.0.0.1:{self.port}", "-w", str(self.workers),
                    "--timeout", str(self.timeout),
-                   "--graceful-timeout", str(self.graceful_timeout), "wsgi:app"]
+                   "--graceful-timeout", str(self.graceful_timeout), self.app]
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             command, cwd=REPO, env={**self.site.env(), **self.extra_env}, stdout=self._log,
