@@ -18,6 +18,7 @@ from ideas.ideation.models import Idea
 from ideas.ideation.queries import moderated_community_ids
 from ideas.moderation.models import ActionKind, ModerationAction, Report, Suspension
 from ideas.moderation.permissions import can_moderate_anywhere
+from ideas.pagination import PageLinks
 from ideas.utils import utcnow
 
 QUEUE_SORTS = ("recent", "reports")
@@ -80,7 +81,7 @@ class QueueEntry:
 
 
 @dataclass
-class QueuePage:
+class QueuePage(PageLinks):
     entries: list[QueueEntry]
     total: int
     page: int
@@ -90,32 +91,6 @@ class QueuePage:
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
-    # What the pagination macro reads (the names of Flask-SQLAlchemy's Pagination).
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-    def iter_pages(self, left_edge=1, left_current=2, right_current=2, right_edge=1):
-        last = 0
-        for number in range(1, self.pages + 1):
-            if (number <= left_edge or self.page - left_current <= number <= self.page
-                    + right_current or number > self.pages - right_edge):
-                if last + 1 != number:
-                    yield None
-                yield number
-                last = number
 
 
 def queue(user, community: Community | None, sort: str, page: int, per_page: int) -> QueuePage:

@@ -20,6 +20,7 @@ from ideas.authz import allowed, require
 from ideas.follows.queries import followed_idea_ids
 from ideas.htmx import is_htmx, make_response
 from ideas.ideation.models import BODY_MAX, TITLE_MAX
+from ideas.pagination import PageLinks
 from ideas.params import page_arg
 from ideas.search import queries
 from ideas.search.engine import MAX_PAGE, SearchFilters, SearchUnavailable
@@ -106,37 +107,9 @@ def read_args() -> SearchArgs:
 # -- The results page
 
 @dataclass
-class ResultPages:
-    """What the DSFR pagination macro reads, for a search result."""
-
+class ResultPages(PageLinks):
     page: int
     pages: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-    def iter_pages(self, left_edge=1, left_current=2, right_current=2, right_edge=1):
-        last = 0
-        for number in range(1, self.pages + 1):
-            if (number <= left_edge or self.page - left_current <= number <= self.page
-                    + right_current or number > self.pages - right_edge):
-                if last + 1 != number:
-                    yield None
-                yield number
-                last = number
 
 
 @blueprint.get("/recherche")
