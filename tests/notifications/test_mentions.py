@@ -4,9 +4,9 @@ never inside links or code."""
 
 from ideas.comments.services import edit_comment, post_comment
 from ideas.extensions import db
+from ideas.notifications.dispatch import build_immediate
 from ideas.notifications.kinds import Kind
 from ideas.notifications.mentions import candidate_names, highlight, resolve_mentions
-from ideas.notifications.dispatch import build_immediate
 from ideas.notifications.models import CommentMention, Notification, OutboxEmail
 from ideas.utils import utcnow
 from tests.factories import UserFactory
