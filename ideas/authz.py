@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from ideas.security_log import security_event
 
@@ -17,6 +18,11 @@ log = logging.getLogger(__name__)
 def allowed(check: Callable[..., bool], *args) -> bool:
     try:
         return bool(check(current_user, *args))
+    except SQLAlchemyError:
+        # The database failing (restart, lost connection) is no answer of the rule: the request
+        # fails as a whole (503, ideas.errors) rather than deny, and carry on with a session
+        # whose transaction is dead (the next query would be a 500).
+        raise
     except Exception:
         log.exception("permission check %s failed: denying", check.__name__)
         return False
