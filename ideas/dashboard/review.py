@@ -6,7 +6,6 @@ because both read `review_statement`."""
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import false, func, or_, select, true
 from sqlalchemy.orm import defer, selectinload
 
@@ -16,6 +15,7 @@ from ideas.extensions import db
 from ideas.ideation.models import Idea, IdeaStatus, idea_themes
 from ideas.ideation.queries import unhidden_ideas_filter
 from ideas.offer.models import Service, service_ideas
+from ideas.pagination import paginate_ids
 from ideas.reference.models import Territory
 
 TO_DECIDE = (IdeaStatus.IN_REVIEW, IdeaStatus.SELECTED, IdeaStatus.PILOTING)
@@ -111,25 +111,6 @@ def review_statement(user, filters: ReviewFilters, now: datetime):
                          .order_by(*_order(filters.sort)))
 
 
-class _IdPagination(Pagination):
-    """A page found by ids first, then loaded (a "deferred join"): the filters and sort keys
-    are in the ideas' status index, so the tens of thousands of candidates are sorted without
-    reading their rows, and only the page's rows are read."""
-
-    def _query_items(self) -> list[Idea]:
-        ids = db.session.scalars(self._query_args["ids"].limit(self.per_page)
-                                 .offset((self.page - 1) * self.per_page)).all()
-        if not ids:
-            return []
-        found = {idea.id: idea for idea in db.session.scalars(
-            _with_details(select(Idea).where(Idea.id.in_(ids))))}
-        return [found[idea_id] for idea_id in ids]
-
-    def _query_count(self) -> int:
-        return db.session.scalar(select(func.count()).select_from(
-            self._query_args["ids"].order_by(None).subquery()))
-
-
 def services_of(ideas: list[Idea]) -> dict[int, list[Service]]:
     """The services each adopted idea became: one query for the page."""
     ids = [idea.id for idea in ideas if idea.status == IdeaStatus.ADOPTED]
@@ -146,10 +127,8 @@ def services_of(ideas: list[Idea]) -> dict[int, list[Service]]:
 def review_page(user, filters: ReviewFilters, page: int, per_page: int, now: datetime):
     """A page past the end shows the last page, as in every list (ideas.pagination)."""
     ids = select(Idea.id).where(*_conditions(user, filters, now)).order_by(*_order(filters.sort))
-    pagination = _IdPagination(page, per_page, error_out=False, ids=ids)
-    if pagination.pages and page > pagination.pages:
-        pagination = _IdPagination(pagination.pages, per_page, error_out=False, ids=ids)
-    return pagination
+    return paginate_ids(ids, lambda page_ids: _with_details(select(Idea).where(
+        Idea.id.in_(page_ids))), page, per_page)
 
 
 def review_communities(user) -> list[Community]:

@@ -21,7 +21,7 @@ from ideas.ideation.models import (
     idea_themes,
 )
 from ideas.ideation.permissions import can_post_idea
-from ideas.pagination import paginate
+from ideas.pagination import paginate_ids
 from ideas.reference.models import Territory
 from ideas.utils import utcnow
 from ideas.votes.models import Vote
@@ -141,13 +141,17 @@ def with_card_details(stmt):
 
 def search_ideas(user, filters: IdeaFilters, page: int, per_page: int,
                  community: Community | None = None):
-    stmt = db.select(Idea).where(visible_ideas_filter(user))
-    if community is not None:
-        # Ideas pinned by the moderation come first in their community, last pinned first.
-        stmt = stmt.order_by(Idea.pinned_at.is_(None), Idea.pinned_at.desc())
-    stmt = _sorted(_filtered(stmt, user, filters, community), filters.sort)
-    # A page past the end (`?page=9999`, an old link) shows the last page, not an empty list.
-    return paginate(with_card_details(stmt), page, per_page)
+    """One page: ids first (counted, sorted and skipped in the listing indexes, rows never
+    read), then that page's ideas with their card details. A page past the end (`?page=9999`,
+    an old link) shows the last page, not an empty list."""
+    ids = _filtered(db.select(Idea.id).where(visible_ideas_filter(user)), user, filters,
+                    community)
+    # Ideas pinned by the moderation come first in their community, last pinned first; apart,
+    # so that the others keep the order of the community's index.
+    pinned = Idea.pinned_at.is_not(None) if community is not None else None
+    return paginate_ids(_sorted(ids, filters.sort), lambda page_ids: with_card_details(
+        db.select(Idea).where(Idea.id.in_(page_ids))), page, per_page, first=pinned,
+        first_order=(Idea.pinned_at.desc(), Idea.id.desc()))
 
 
 def get_idea(idea_id: int) -> Idea | None:

@@ -103,7 +103,9 @@ def test_list_pages_issue_the_same_queries_for_few_or_50_ideas(client, agent, op
     add_ideas(50 - first, open_community, agent, themes)
     many = queries_for(client, url, **kwargs)
     assert len(many) == len(few), "\n".join(many)
-    assert len(few) <= 15, "\n".join(few)
+    # 16: the page's ids, then its rows (ideas.pagination.IdPagination: at 100,000 ideas the
+    # rows are never read to count, sort or skip).
+    assert len(few) <= 16, "\n".join(few)
 
 
 def test_idea_page_issues_the_same_queries_for_5_or_50_comments(client, facilitator,
