@@ -17,7 +17,10 @@ log = logging.getLogger(__name__)
 
 def allowed(check: Callable[..., bool], *args) -> bool:
     try:
-        return bool(check(current_user, *args))
+        # The user object itself, not Flask-Login's proxy: a rule reads the user several times
+        # and a 200-comment thread asks a few rules per comment; each proxy read looks the user
+        # up again.
+        return bool(check(current_user._get_current_object(), *args))
     except SQLAlchemyError:
         # The database failing (restart, lost connection) is no answer of the rule: the request
         # fails as a whole (503, ideas.errors) rather than deny, and carry on with a session

@@ -2,6 +2,7 @@
 nh3 (ammonia) with an allow-list. Whatever the input, no script, handler, style, hx-* attribute
 or unsafe URL scheme survives (SECURITY-CHECKLIST A.1–A.9)."""
 
+import functools
 import html
 import re
 from urllib.parse import unquote
@@ -59,4 +60,11 @@ def render_markdown(text: str) -> str:
 def safe_html(stored_html: str) -> Markup:
     """Mark stored, already sanitised HTML as safe for Jinja (sanitised again: defence in depth
     against rows written by an older sanitiser or by hand)."""
-    return Markup(sanitize_html(stored_html or ""))  # noqa: S704 - sanitised just above
+    return Markup(_sanitized(stored_html or ""))  # noqa: S704 - sanitised just above
+
+
+@functools.lru_cache(maxsize=4096)
+def _sanitized(stored_html: str) -> str:
+    """The same text always comes out the same: a thread or a list shown again is not
+    sanitised again (a 200-comment thread: 200 nh3 passes a view)."""
+    return sanitize_html(stored_html)

@@ -9,6 +9,7 @@ form with an error is shown again on its own page, with the text typed.
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from ideas.accounts.views import apply_domain_error
 from ideas.authz import get_or_404
@@ -28,6 +29,24 @@ blueprint = Blueprint("comments", __name__)
 # app-wide template helpers rather than through that view's context.
 blueprint.add_app_template_filter(safe_html, "safe_html")
 blueprint.add_app_template_global(comment_form, "comment_form")
+
+
+@blueprint.app_template_global()
+def comment_labels() -> dict[str, Markup]:
+    """The fixed words of a comment, translated once for a whole thread rather than for each
+    comment (a 200-comment thread asked gettext about 1,600 times: a fifth of the idea page).
+    Markup, as Jinja's `_()` returns them; `%` escapes the values put in."""
+    words = {
+        "permalink": _("Lien permanent vers ce commentaire"), "edited": _("modifié"),
+        "edited_on": _("Modifié le %(date)s"), "deleted_author": _("Agent supprimé"),
+        "reply": _("Répondre"), "reply_to": _("à %(name)s"), "edit": _("Modifier"),
+        "yours": _("votre commentaire"), "delete": _("Supprimer"),
+        "delete_confirm": _("Supprimer ce commentaire ? Son texte disparaîtra de la "
+                            "discussion."),
+        "report": _("Signaler"), "reported": _("Signalé"), "to_facilitators":
+            _("à l'équipe d'animation"), "this_comment": _("ce commentaire"),
+        "this_idea": _("cette idée")}
+    return {key: Markup(text) for key, text in words.items()}  # noqa: S704 - our catalogs
 
 
 @blueprint.before_request
