@@ -25,7 +25,13 @@ RUN_AXE = """(tags) => axe.run(document, {runOnly: {type: "tag", values: tags},
                                        resultTypes: ["violations", "incomplete"]})"""
 
 
+# DSFR finishes the page in JavaScript (its header menu among others): axe judges the page as
+# users get it, not a half-started one.
+DSFR_STARTED = '() => document.documentElement.dataset.frJs === "true"'
+
+
 def run_axe(page) -> dict:
+    page.wait_for_function(DSFR_STARTED, timeout=10_000)
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_SCRIPT))
     return page.evaluate(RUN_AXE, WCAG_TAGS)
