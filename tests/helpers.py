@@ -1,7 +1,11 @@
 """Small assertions shared by the server-side tests (no fixtures here: see conftest.py)."""
 
+import contextlib
 import html
 import re
+import uuid
+
+import sqlalchemy as sa
 
 from ideas.extensions import db
 
@@ -31,3 +35,19 @@ def location(response) -> str:
 
 def redirects_to_login(response) -> bool:
     return response.status_code == 302 and location(response).startswith("/connexion")
+
+
+@contextlib.contextmanager
+def scratch_postgres_database(postgres_url: str, prefix: str):
+    """The URL of a new, empty database on the server of `postgres_url` (never that database
+    itself), dropped afterwards even if connections are still open."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    server = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield sa.make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()

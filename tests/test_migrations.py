@@ -8,7 +8,6 @@ database of its own, created and dropped here, never the shared test tables."""
 import itertools
 import logging
 import os
-import uuid
 from pathlib import Path
 
 import flask_migrate
@@ -16,10 +15,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, make_url, text
+from sqlalchemy import inspect, text
 
 from ideas import create_app
 from ideas.extensions import NAMING_CONVENTION, db
+from tests.helpers import scratch_postgres_database
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 FOUNDATION = "0001_foundation"
@@ -39,16 +39,8 @@ def empty_database(request, tmp_path):
     server_url = _postgres_url()
     if server_url is None:
         pytest.skip("TEST_DATABASE_URL is not PostgreSQL")
-    name = f"test_migrations_{uuid.uuid4().hex[:10]}"
-    server = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+    with scratch_postgres_database(server_url, "test_migrations") as url:
+        yield url
 
 
 @pytest.fixture

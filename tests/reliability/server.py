@@ -17,7 +17,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -25,6 +24,8 @@ from urllib.parse import urlencode
 
 import flask_migrate
 from sqlalchemy import create_engine, make_url, text
+
+from tests.helpers import scratch_postgres_database
 
 REPO = Path(__file__).resolve().parents[2]
 MIGRATIONS = str(REPO / "migrations")
@@ -54,16 +55,8 @@ def fresh_database(kind: str, postgres_url: str | None, directory: Path):
     if kind == "sqlite":
         yield f"sqlite:///{directory / 'site.sqlite3'}"
         return
-    name = f"reliability_{uuid.uuid4().hex[:10]}"
-    server = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+    with scratch_postgres_database(postgres_url, "reliability") as url:
+        yield url
 
 
 @dataclass
