@@ -21,12 +21,11 @@ import unicodedata
 from collections.abc import Callable
 from typing import NamedTuple
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_babel import ngettext
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_login import current_user
 
-log = logging.getLogger(__name__)
 EXTENSION = "fabrique_limiter"
 
 
@@ -104,6 +103,8 @@ def init_app(app: Flask) -> Limiter:
     """One limiter per app (its storage and its decorated views belong to that app)."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     limiter = Limiter(key_func=ip_key, app=app)
+    # Each refusal is logged once, by the security log (with the user, route and request id).
+    logging.getLogger("flask-limiter").setLevel(logging.WARNING)
     limiter.request_filter(lambda: not current_app.config["RATE_LIMITS_ENABLED"])
     for endpoint, rules in LIMITS.items():
         view = app.view_functions[endpoint]
@@ -131,8 +132,7 @@ def _too_many_requests(error: RateLimitExceeded):
     message = " ".join([str(MESSAGES[429]), ngettext(
         "Vous pourrez réessayer dans %(num)d minute.",
         "Vous pourrez réessayer dans %(num)d minutes.", minutes)])
-    log.warning("rate limit reached: endpoint=%s limit=%s ip=%s", request.endpoint,
-                error.description, request.remote_addr)
+    g.rate_limit = error.description  # the security log's one line names it
     response = render_error(429, message)
     response.headers["Retry-After"] = str(wait)
     return response

@@ -76,7 +76,7 @@ def _log_response(response):
     if response.status_code in (401, 403) and not g.get("security_logged"):
         security_event("access.denied", status=response.status_code)
     elif response.status_code == 429:
-        security_event("rate_limited", endpoint=request.endpoint)
+        security_event("rate_limited", endpoint=request.endpoint, limit=g.get("rate_limit"))
     elif (response.status_code == 200
           and response.headers.get("Content-Disposition", "").startswith("attachment")):
         security_event("export", endpoint=request.endpoint,

@@ -103,6 +103,20 @@ def test_the_refusal_is_a_page_a_fragment_and_english_too(client, limits):
     assert re.search(r"You can try again in \d+ minutes?\.", text(english))
 
 
+@pytest.mark.checklist(25, 58, asvs="7.2.2")
+def test_a_refusal_is_logged_once_with_its_limit(client, limits, caplog):
+    limits(login_ip="1 per minute")
+    _login(client, "a@x.fr")
+    caplog.clear()
+    caplog.set_level("INFO")
+    assert _login(client, "a@x.fr").status_code == 429
+    lines = [r.getMessage() for r in caplog.records if "429" in r.getMessage()
+             or "rate" in r.getMessage().lower()]
+    assert len(lines) == 1, lines
+    assert "event=rate_limited" in lines[0] and "limit=" in lines[0]
+    assert "1 per 1 minute" in lines[0]
+
+
 @pytest.mark.checklist(25, 26, asvs="2.2.1")
 def test_successful_logins_do_not_count_and_the_victim_gets_back_in(client, make_client,
                                                                    limits):
