@@ -36,6 +36,7 @@ def create_app(config_name: str = "development", **overrides) -> Flask:
     register_errorhandlers(app)
     register_security(app)
     register_template_helpers(app)
+    register_static_files(app)
     register_cli(app)
     return app
 
@@ -123,6 +124,12 @@ def register_template_helpers(app: Flask) -> None:
     from ideas.templating import register
 
     register(app)
+
+
+def register_static_files(app: Flask) -> None:
+    from ideas import assets
+
+    assets.register(app)
 
 
 def register_cli(app: Flask) -> None:
