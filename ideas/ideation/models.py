@@ -88,6 +88,11 @@ class Idea(db.Model):
               "hidden_at", "author_id", "pinned_at"),
         Index("ix_ideas_listing", "created_at", "id", "community_id", "status", "hidden_at",
               "author_id"),
+        # Filters that give ids (a theme, an SDG, followed ideas): each id's visibility columns
+        # and sort keys from this index rather than from its row (SQLite reads past the body
+        # to reach them): the theme filter's SQL at 100,000 ideas 61 -> 24 ms.
+        Index("ix_ideas_id_listing", "id", "community_id", "status", "hidden_at", "author_id",
+              "created_at", "vote_count", "comment_count"),
         Index("ix_ideas_status_created", "status", "created_at"),
         # Management review: filtered and sorted from the index alone, rows read for one page.
         Index("ix_ideas_status_changed", "status", "status_changed_at", "created_at",
