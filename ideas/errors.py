@@ -144,7 +144,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        response = render_error(error.code or 500)
+        response = render_error(error.code or 500, getattr(error, "message", None))
         # Headers the client acts on (405's Allow, 429's and 503's Retry-After) survive our page.
         for name, value in error.get_headers():
             if name in KEPT_HEADERS:

@@ -112,7 +112,7 @@ def test_agents_and_plain_members_are_refused(make_client, agent, world):
                         "Idée A à l'étude"]),
     ("sort=recent", ["Idée B en expérimentation", "Idée A à l'étude", "Idée A adoptée",
                      "Idée A retenue"]),
-    ("status=declined&sort=nimporte", ["Idée A à l'étude", "Idée A adoptée",
+    ("status=&sort=", ["Idée A à l'étude", "Idée A adoptée",
                                        "Idée B en expérimentation", "Idée A retenue"]),
 ])
 def test_filters_and_sorts(make_client, manager, world, query, expected):
@@ -121,6 +121,13 @@ def test_filters_and_sorts(make_client, manager, world, query, expected):
     client = make_client(manager)
     assert titles(client.get(url)) == expected
     assert csv_titles(client.get(url.replace("/revue?", "/revue.csv?"))) == expected
+
+
+@pytest.mark.parametrize("query", ["status=declined", "sort=nimporte", "since=jamais"])
+def test_values_the_review_does_not_offer_are_refused(make_client, manager, query):
+    response = make_client(manager).get(f"/pilotage/revue?{query}")
+    assert response.status_code == 400
+    assert f"Le paramètre « {query.split('=')[0]} » n'accepte pas" in response.text
 
 
 def test_htmx_filter_returns_the_results_fragment(make_client, manager, world):

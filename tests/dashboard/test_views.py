@@ -268,11 +268,14 @@ def test_drill_down_with_a_bad_period_shows_the_form(client, manager):
     assert client.get("/pilotage/services.csv?start=demain").status_code == 422
 
 
-def test_unknown_drill_down_values_are_ignored(client, manager, known):
+def test_drill_down_numbers_are_clamped_and_unknown_choices_refused(client, manager, known):
     client.login(manager)
-    response = client.get("/pilotage/services?year=2025&origin=tout&territory=x&community=-1")
+    response = client.get("/pilotage/services?year=2025&origin=&territory=x&community=-1")
     assert response.status_code == 200
     assert len(_names(response)) == 17
+    refused = client.get("/pilotage/services?year=2025&origin=tout")
+    assert refused.status_code == 400
+    assert "Le paramètre « origin » n'accepte pas cette valeur." in refused.text
 
 
 def test_membership_of_a_facilitator_does_not_open_the_dashboard(make_client):

@@ -338,15 +338,24 @@ def test_sorts(client, agent, open_community):
 
 
 @pytest.mark.parametrize("query", [
-    "sort=nimporte", "status=inconnu", "theme=abc", "sdg=18", "sdg=0", "scope=tous",
-    "community=-1", "territory=%C2%A0", "page=abc", "page=999999", "page=-3",
-    "sort=recent&sort=trending", "theme=99999999999999999999",
+    "theme=abc", "community=-1", "territory=%C2%A0", "page=abc", "page=999999", "page=-3",
+    "sort=recent&sort=trending", "theme=99999999999999999999", "sort=&status=&scope=",
 ])
-def test_unknown_filter_values_never_fail(client, agent, open_community, query):
+def test_numbers_out_of_range_are_clamped(client, agent, open_community, query):
     make_idea(open_community)
     client.login(agent)
     assert client.get(f"/idees?{query}").status_code == 200
     assert client.get(f"/communautes/{open_community.slug}/idees?{query}").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["sort=nimporte", "status=inconnu", "sdg=18", "sdg=0",
+                                   "scope=tous"])
+def test_choices_outside_the_allow_list_are_refused(client, agent, open_community, query):
+    client.login(agent)
+    for path in ("/idees", f"/communautes/{open_community.slug}/idees"):
+        response = client.get(f"{path}?{query}")
+        assert response.status_code == 400
+        assert f"Le paramètre « {query.split('=')[0]} » n'accepte pas" in response.text
 
 
 def test_filters(client, agent, open_community, theme):

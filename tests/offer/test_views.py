@@ -48,12 +48,19 @@ def _names(response) -> set[str]:
     ("?q=MINISTÈRE", {"Plateforme Éduthèque 2"}),  # the stated origin is searched too
     ("?q=100 %", {"Malle 100 % réemploi"}),  # % typed is searched literally
     ("?q=%25", {"Malle 100 % réemploi"}),
-    ("?type=nope&status=x&year=abc&origin=y", {"Formation éco-impression",
+    ("?type=&status=&year=abc&origin=", {"Formation éco-impression",
                                                "Plateforme Éduthèque 2",
                                                "Malle 100 % réemploi"}),
 ])
 def test_list_filters(make_client, agent, catalogue, query, expected):
     assert _names(make_client(agent).get(f"/services/{query}")) == expected
+
+
+@pytest.mark.parametrize("query", ["type=nope", "status=x", "origin=y"])
+def test_list_refuses_values_no_filter_offers(make_client, agent, catalogue, query):
+    response = make_client(agent).get(f"/services/?{query}")
+    assert response.status_code == 400
+    assert f"Le paramètre « {query.split('=')[0]} » n'accepte pas" in response.text
 
 
 def test_territory_filter_includes_the_ateliers_of_a_directorate(make_client, agent, catalogue):

@@ -197,24 +197,44 @@ def test_field_lengths_are_enforced_by_the_server(client, member, open_community
 
 PAGING = ["page=-1", "page=0", "page=99999999999999999999", "per_page=100000",
           "per_page=%3Cscript%3Ealert(1)%3C/script%3E", "page=%3Cscript%3E",
-          "sort=%3Cscript%3Ealert(1)%3C/script%3E", "sort=title%3B%20DROP%20TABLE%20ideas",
-          "sort=id%20desc", "status=%27%20OR%201%3D1", "theme=1%20OR%201%3D1",
-          "community=-5", "tri=password_hash"]
+          "theme=1%20OR%201%3D1", "community=-5", "sort=", "status="]
+# A choice outside its allow-list, on the pages that read that parameter.
+REFUSED = [("sort=%3Cscript%3Ealert(1)%3C/script%3E", "sort", ("/idees", "{community}/idees")),
+           ("sort=title%3B%20DROP%20TABLE%20ideas", "sort", ("/idees", "{community}/idees")),
+           ("sort=id%20desc", "sort", ("/idees",)),
+           ("status=%27%20OR%201%3D1", "status", ("/idees", "/admin/agents")),
+           ("visibility=all%27--", "visibility", ("/communautes/",)),
+           ("tri=password_hash", "tri", ("/moderation",))]
+PAGES = ("/idees", "{community}/idees", "/communautes/", "/moderation", "/admin/agents",
+         "/notifications")
 
 
 @pytest.mark.checklist(44, 45, asvs="5.1.3")
 @pytest.mark.parametrize("args", PAGING)
-def test_paging_and_sorting_are_clamped_to_allow_lists(make_client, admin, open_community,
-                                                       args):
+def test_paging_is_clamped_and_empty_choices_mean_all(make_client, admin, open_community,
+                                                      args):
     factories.IdeaFactory(community=open_community, title="Idée visible")
     client = make_client(admin)
-    for path in ("/idees", f"/communautes/{open_community.slug}/idees", "/communautes/",
-                 "/moderation", "/admin/agents", "/notifications"):
+    for path in PAGES:
+        path = path.format(community=f"/communautes/{open_community.slug}")
         response = client.get(f"{path}?{args}")
         assert response.status_code == 200, (path, args, response.status_code)
         assert "<script>alert(1)" not in response.text
-        assert "DROP TABLE" not in response.text
     assert "Idée visible" in text(client.get(f"/idees?{args}"))
+
+
+@pytest.mark.checklist(45, asvs="5.1.3")
+@pytest.mark.parametrize("args, name, paths", REFUSED)
+def test_a_sort_or_filter_outside_its_allow_list_is_refused(make_client, admin,
+                                                           open_community, args, name, paths):
+    client = make_client(admin)
+    for path in paths:
+        path = path.format(community=f"/communautes/{open_community.slug}")
+        response = client.get(f"{path}?{args}")
+        assert response.status_code == 400, (path, args, response.status_code)
+        body = text(response)
+        assert f"Le paramètre « {name} » n'accepte pas cette valeur." in body
+        assert "<script>alert(1)" not in response.text and "DROP TABLE" not in body
 
 
 @pytest.mark.checklist(44, asvs="5.1.3")
