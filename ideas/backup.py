@@ -242,16 +242,32 @@ def restore_command(source: Path) -> None:
     rows = sum(t["rows"] for t in manifest["tables"].values())
     click.echo(f"Restored {len(manifest['tables'])} tables, {rows} rows: counts and checksums "
                "equal the backup's.")
+    head = _code_head()
+    current = not head or manifest["alembic_revision"] == head
+    erasure_log = Path(current_app.config["ERASURE_LOG"])
+    if erasure_log.exists() and current:
+        # RGPD: accounts erased after this backup are back in it; erase them again at once,
+        # before the index is rebuilt from the data.
+        _reapply_erasures(erasure_log)
     click.echo(f"Search index rebuilt: {rebuild_search_index()} ideas.")
     secret = (source / SECRET_FILE).read_text().strip() if (source / SECRET_FILE).exists() else ""
     if secret and secret != current_app.config["SECRET_KEY"]:
         click.echo(f"Set SECRET_KEY to the backup's (in {source / SECRET_FILE}) so that sessions "
                    "and links sent before the backup keep working.")
-    head = _code_head()
-    if head and manifest["alembic_revision"] != head:
+    if not current:
         click.echo(f"The backup is at revision {manifest['alembic_revision']}, this code at "
                    f"{head}: run `flask --app wsgi db upgrade`.")
-    erasure_log = Path(current_app.config["ERASURE_LOG"])
-    if erasure_log.exists():  # RGPD: accounts erased after this backup are back in it
-        click.echo(f"Then run `flask --app wsgi erasures reapply` (log {erasure_log}) before "
-                   "opening the service: accounts erased since the backup are back.")
+        if erasure_log.exists():
+            click.echo(f"Then run `flask --app wsgi erasures reapply` (log {erasure_log}) "
+                       "before opening the service: accounts erased since the backup are back.")
+
+
+def _reapply_erasures(erasure_log: Path) -> None:
+    from ideas.privacy.erasure import reapply_erasures
+
+    erased, unchanged, skipped = reapply_erasures(erasure_log)
+    db.session.commit()
+    click.echo(f"Erasure log {erasure_log}: {erased} account(s) erased again, {unchanged} "
+               f"already erased or absent, {skipped} skipped (the id is another account's now).")
+    if skipped:
+        click.echo("Check the skipped accounts by hand (see the warnings above).", err=True)
