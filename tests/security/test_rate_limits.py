@@ -149,6 +149,28 @@ def test_unknown_email_and_wrong_password_answer_alike(client, limits):
         422, "Adresse électronique ou mot de passe incorrect.", 429)
 
 
+@pytest.mark.checklist(26, asvs="2.2.1")
+def test_unknown_email_and_wrong_password_take_similar_time(app, client):
+    """With the production hash cost, an unknown address pays for a hash too: without the
+    dummy hash it would answer in a fraction of the time, telling who has an account."""
+    from ideas.accounts.services import hash_password
+
+    app.config.update(ARGON2_TIME_COST=3, ARGON2_MEMORY_COST=65536)
+    try:
+        factories.UserFactory(email="connu@x.fr",
+                              password_hash=hash_password("un mot de passe de production"))
+        timings = {"connu@x.fr": [], "inconnu@x.fr": []}
+        for _ in range(5):  # interleaved, so that load from elsewhere hits both alike
+            for email, measured in timings.items():
+                started = time.perf_counter()
+                assert _login(client, email).status_code == 422
+                measured.append(time.perf_counter() - started)
+    finally:
+        app.config.update(ARGON2_TIME_COST=1, ARGON2_MEMORY_COST=8192)
+    known, unknown = (sorted(t)[2] for t in timings.values())  # medians
+    assert 0.6 < unknown / known < 1.67, (known, unknown)
+
+
 def _form_error(response) -> str:
     match = re.search(r'class="fr-alert fr-alert--error[^"]*"[^>]*>\s*<p>(.*?)</p>',
                       text(response), re.S)
