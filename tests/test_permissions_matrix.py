@@ -124,6 +124,7 @@ ROWS = [
     # -- comments ({comment} is the member's, on {private_idea})
     R("comments.create",              "POST", "/idees/{private_idea}/commentaires",     LOGIN, 404, 422, 403, 403),
     R("comments.show",                "GET",  "/commentaires/{comment}",                LOGIN, 404, 302, 302, 302),
+    R("comments.page",                "GET",  "/idees/{private_idea}/commentaires?page=2", LOGIN, 404, 302, 302, 302),
     R("comments.reply",               "GET",  "/commentaires/{comment}/repondre",       LOGIN, 404, 200, 403, 403),
     R("comments.edit",                "GET",  "/commentaires/{comment}/modifier",       LOGIN, 404, 403, 403, 403),
     R("comments.edit",                "POST", "/commentaires/{comment}/modifier",       LOGIN, 404, 403, 403, 403),

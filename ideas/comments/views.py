@@ -15,6 +15,7 @@ from ideas.accounts.views import apply_domain_error
 from ideas.authz import get_or_404
 from ideas.comments import queries, services
 from ideas.comments.forms import comment_form
+from ideas.comments.links import thread_url
 from ideas.comments.models import Comment
 from ideas.errors import DomainError, render_error
 from ideas.extensions import db
@@ -22,6 +23,7 @@ from ideas.htmx import is_htmx, make_response
 from ideas.ideation.models import Idea
 from ideas.ideation.permissions import can_view_idea
 from ideas.markdown import safe_html
+from ideas.params import page_arg
 
 blueprint = Blueprint("comments", __name__)
 
@@ -55,11 +57,6 @@ def _signed_in():
     """Every comment route is for signed-in agents."""
 
 
-def idea_url(idea_id: int, comment_id: int | None = None) -> str:
-    anchor = f"commentaire-{comment_id}" if comment_id else "commentaires"
-    return url_for("ideation.show", idea_id=idea_id, _anchor=anchor)
-
-
 def _visible_idea(idea_id: int) -> Idea:
     return get_or_404(Idea, idea_id, can_view_idea)
 
@@ -90,12 +87,29 @@ def _refused(error: services.CommentRefused, page: str | None = None, **context)
 
 @blueprint.get("/commentaires/<int:comment_id>")
 def show(comment_id: int):
-    """The comment's anchor on its idea page; for htmx, the comment itself (cancelling an
+    """The comment's anchor on its idea page, on the page of the thread that shows it (links
+    from notifications and moderation come here); for htmx, the comment itself (cancelling an
     edit swaps the form back for it)."""
     comment, idea = _visible_comment(comment_id)
     if is_htmx():
         return _fragment("comments/_comment.html", comment=comment, idea=idea)
-    return redirect(idea_url(idea.id, comment.id))
+    return redirect(thread_url(idea.id, comment))
+
+
+# -- Pages of the thread
+
+@blueprint.get("/idees/<int:idea_id>/commentaires")
+def page(idea_id: int):
+    """htmx: one more page of the thread ("Afficher les commentaires suivants"). Without
+    JavaScript the link goes to the idea page showing that page; this address sends there."""
+    idea = _visible_idea(idea_id)
+    number = page_arg()
+    if not is_htmx():
+        return redirect(url_for("ideation.show", idea_id=idea.id,
+                                commentaires=number if number > 1 else None,
+                                _anchor="commentaires"))
+    return _fragment("comments/_thread_page.html", idea=idea,
+                     thread=queries.thread_page(idea, number))
 
 
 # -- Post a comment or a reply
@@ -132,7 +146,7 @@ def create(idea_id: int):
                          form=comment_form("new", idea.id, formdata=None))
     flash(_("Votre réponse est publiée.") if parent else _("Votre commentaire est publié."),
           "success")
-    return redirect(idea_url(idea.id, comment.id))
+    return redirect(thread_url(idea.id, comment))
 
 
 @blueprint.get("/commentaires/<int:comment_id>/repondre")
@@ -186,7 +200,7 @@ def edit(comment_id: int):
         return _fragment("comments/_comment.html", comment=comment, idea=idea,
                          announce=_("Votre commentaire est modifié."))
     flash(_("Votre commentaire est modifié."), "success")
-    return redirect(idea_url(idea.id, comment.id))
+    return redirect(thread_url(idea.id, comment))
 
 
 # -- Delete
@@ -201,9 +215,9 @@ def delete(comment_id: int):
         if is_htmx() or error.status != 409:
             return render_error(error.status, str(error.message))
         flash(str(error.message), "error")
-        return redirect(idea_url(idea.id, comment.id))
+        return redirect(thread_url(idea.id, comment))
     db.session.commit()
     if is_htmx():
         return _fragment("comments/_deleted.html", comment=comment, idea=idea)
     flash(_("Votre commentaire est supprimé."), "success")
-    return redirect(idea_url(idea.id, comment.id))
+    return redirect(thread_url(idea.id, comment))

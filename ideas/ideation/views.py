@@ -2,6 +2,7 @@
 
 import html
 import re
+from functools import lru_cache
 
 import nh3
 from flask import (
@@ -21,7 +22,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ideas.accounts.views import apply_domain_error
 from ideas.authz import get_or_404, require
-from ideas.comments.queries import thread_of
+from ideas.comments.queries import thread_page
 from ideas.communities import queries as community_queries
 from ideas.communities.forms import theme_choices
 from ideas.communities.permissions import can_read_content
@@ -36,7 +37,7 @@ from ideas.ideation.forms import ChooseCommunityForm, IdeaForm
 from ideas.ideation.labels import STATUS_BADGES, STATUS_LABELS, sdg_label
 from ideas.ideation.models import BODY_MAX, SDG_NUMBERS, Idea
 from ideas.markdown import render_markdown, safe_html
-from ideas.params import choice_arg, int_arg, page_arg
+from ideas.params import MAX_PAGE, choice_arg, int_arg, page_arg
 from ideas.reference.models import Theme
 from ideas.votes.queries import voted_idea_ids
 
@@ -58,6 +59,7 @@ def _signed_in():
 # -- Template helpers
 
 @blueprint.app_template_filter("idea_excerpt")
+@lru_cache(maxsize=512)  # the first pages of the lists show the same ideas to everyone
 def idea_excerpt(body_html: str, length: int = EXCERPT_LENGTH) -> str:
     """Plain text of the stored HTML, cut at a word: the card shows words, not markup."""
     text = _SPACES.sub(" ", html.unescape(nh3.clean(body_html or "", tags=set()))).strip()
@@ -257,7 +259,8 @@ def show(idea_id: int):
         "ideation/show.html", idea=idea,
         voted=idea.id in voted_idea_ids(current_user, [idea.id]),
         following=idea.id in followed_idea_ids(current_user, [idea.id]),
-        thread=thread_of(idea),
+        # The first page of the thread (the rest on demand), or the one a link asks for.
+        thread=thread_page(idea, int_arg("commentaires", 1, maximum=MAX_PAGE)),
         revisions=queries.revisions_of(idea) if can_see_revisions else None,
         clear_draft=session.pop("clear_draft", None))
 

@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 
 from ideas.accounts.views import apply_domain_error, safe_next_url
 from ideas.authz import require
+from ideas.comments.links import thread_url
 from ideas.communities import queries as community_queries
 from ideas.errors import DomainError, render_error
 from ideas.extensions import db
@@ -101,7 +102,7 @@ def reported_here(idea: Idea) -> set[str]:
 def item_url(item) -> str:
     if isinstance(item, Idea):
         return url_for("ideation.show", idea_id=item.id)
-    return url_for("ideation.show", idea_id=item.idea_id, _anchor=f"commentaire-{item.id}")
+    return thread_url(item.idea_id, item)
 
 
 def _fragment(template: str, status: int = 200, **context):

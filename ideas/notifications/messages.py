@@ -5,6 +5,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ideas.comments.links import thread_url
 from ideas.ideation.labels import status_label
 from ideas.notifications.kinds import Kind
 
@@ -117,10 +118,7 @@ def target_url(notification) -> str:
         if n.community is not None:
             return url_for("communities.show", slug=n.community.slug)
         return url_for("notifications.index")
-    if n.comment_id is not None:
-        anchor = f"commentaire-{n.comment_id}"
-    elif n.status_change_id is not None:
-        anchor = "statut"
-    else:
-        anchor = None
+    if n.comment is not None:
+        return thread_url(n.idea_id, n.comment)
+    anchor = "statut" if n.status_change_id is not None else None
     return url_for("ideation.show", idea_id=n.idea_id, _anchor=anchor)

@@ -105,6 +105,7 @@
   }
 
   function init() {
+    findComment();
     foldOnPhones();
     var store = storage();
     if (!store) { return; }
@@ -116,14 +117,41 @@
       function (form) { setUpDraft(form, store); });
   }
 
-  // "Afficher plus" removes its own button: move the focus to the first idea it brought.
+  // "Afficher plus" removes its own button: move the focus to the first idea it brought (its
+  // link), or to the first comment "Afficher les commentaires suivants" brought (the comment
+  // itself, which screen readers announce by its author).
   document.addEventListener("htmx:afterSettle", function () {
     var first = document.querySelector("[data-focus-here]");
     if (!first) { return; }
+    var what = first.getAttribute("data-focus-here");
     first.removeAttribute("data-focus-here");
-    var link = first.querySelector("a");
-    if (link) { link.focus(); }
+    var target = what ? first.querySelector(what) : first.querySelector("a");
+    if (!target) { return; }
+    if (what) { target.setAttribute("tabindex", "-1"); }
+    target.focus();
   });
+
+  // A comment posted here was added under the comments shown; once the later pages of the
+  // thread bring it in its place, the first copy goes.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var list = event.detail.target;
+    if (!list || list.id !== "commentaires-liste") { return; }
+    Array.prototype.forEach.call(list.querySelectorAll("[data-posted-here]"), function (item) {
+      var article = item.querySelector("article[id]");
+      if (article && document.querySelectorAll("#" + article.id).length > 1) { item.remove(); }
+    });
+  });
+
+  // The idea page shows one page of its thread: a link to a comment on another page (an old
+  // email, a bookmark) goes through the comment's permalink, which finds its page.
+  function findComment() {
+    var match = /^#commentaire-(\d+)$/.exec(window.location.hash);
+    var thread = document.getElementById("commentaires");
+    if (!match || !thread || document.getElementById(match[0].slice(1))) { return; }
+    if (/[?&]commentaires=/.test(window.location.search)) { return; }  // been there already
+    var permalink = thread.getAttribute("data-permalink");
+    if (permalink) { window.location.replace(permalink.replace(/0$/, match[1])); }
+  }
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);

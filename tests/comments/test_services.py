@@ -4,7 +4,7 @@ import pytest
 
 from ideas.comments import services
 from ideas.comments.models import COMMENT_MAX, Comment
-from ideas.comments.queries import thread_of
+from ideas.comments.queries import thread_page
 from ideas.errors import DomainError
 from ideas.extensions import db
 from ideas.ideation.models import IdeaStatus
@@ -41,12 +41,12 @@ def test_thread_is_oldest_first_with_replies_under_their_parent(agent, other_age
     second = _post(other_agent, idea, "Deux")
     reply_to_first = _post(other_agent, idea, "Réponse à un", parent=first)
     later_reply = _post(agent, idea, "Encore", parent=first)
-    thread = thread_of(idea)
+    thread = thread_page(idea).threads
     assert [(c.id, [r.id for r in replies]) for c, replies in thread] == [
         (first.id, [reply_to_first.id, later_reply.id]), (second.id, [])]
 
 
-def test_thread_is_one_query_with_authors(app, agent, other_agent, idea):
+def test_a_page_of_the_thread_is_two_queries_with_authors(app, agent, other_agent, idea):
     for n in range(5):
         top = _post(agent if n % 2 else other_agent, idea, f"Commentaire {n}")
         _post(agent, idea, f"Réponse {n}", parent=top)
@@ -60,12 +60,12 @@ def test_thread_is_one_query_with_authors(app, agent, other_agent, idea):
     from sqlalchemy import event
     event.listen(db.engine, "before_cursor_execute", count_statement)
     try:
-        thread = thread_of(idea)
+        thread = thread_page(idea).threads
         names = [c.author.display_name for c, replies in thread for c in [c, *replies]]
     finally:
         event.remove(db.engine, "before_cursor_execute", count_statement)
     assert len(names) == 10
-    assert len(statements) == 1, statements
+    assert len(statements) == 2, statements  # the page's top-level comments, their replies
 
 
 @pytest.mark.parametrize("body", ["", "   ", "\n\t", "\x00"])
@@ -196,7 +196,7 @@ def test_delete_is_soft_keeps_replies_and_counts_once(agent, other_agent, idea):
     db.session.commit()
     assert top.is_deleted and top.body == "Sujet"  # kept for moderation, out of the pages
     assert stored_count(idea) == 1 and comment_count_is_exact(idea)
-    [(shown, replies)] = thread_of(idea)
+    [(shown, replies)] = thread_page(idea).threads
     assert shown.id == top.id and [r.id for r in replies] == [reply.id]
     with pytest.raises(services.CommentRefused) as again:
         services.delete_comment(agent, top)

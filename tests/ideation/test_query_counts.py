@@ -122,6 +122,7 @@ def test_idea_page_issues_the_same_queries_for_5_or_50_comments(client, facilita
     add_comments(45, idea)
     many = queries_for(client, url)
     assert len(many) == len(few), "\n".join(many)
-    # 20, plus the possible duplicates a facilitator sees (search: readable and moderated
-    # communities, then the similar ideas and their themes when there are some).
+    # 21 (the thread's first page: its top-level comments, then their replies), plus the
+    # possible duplicates a facilitator sees (search: readable and moderated communities,
+    # then the similar ideas and their themes when there are some).
     assert len(few) <= 24, "\n".join(few)
