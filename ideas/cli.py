@@ -1,5 +1,5 @@
 """Command-line tools: `flask --app wsgi create-user|seed-reference|seed-demo|seed-scale|
-import-ideas|import-services`."""
+import-ideas|import-services`, and the groups of each domain (search, dashboard…)."""
 
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from flask_babel import ngettext
 from ideas.accounts import services as accounts
 from ideas.accounts.models import Role
 from ideas.backup import backup_command, restore_command
+from ideas.dashboard.cli import register as register_dashboard_cli
 from ideas.errors import DomainError
 from ideas.extensions import db
 from ideas.import_files import error_lines
@@ -34,6 +35,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(retention_cli)
     app.cli.add_command(erasures_cli)
     register_search_cli(app)
+    register_dashboard_cli(app)
 
 
 @click.command("create-user")

@@ -3,6 +3,7 @@
 from ideas.accounts.models import Invitation, Role, User
 from ideas.comments.models import Comment
 from ideas.communities.models import Community, Membership, community_themes
+from ideas.dashboard.models import ActivityAgent, ActivityDay, ActivityDirty
 from ideas.follows.models import CommunityFollow, IdeaFollow
 from ideas.ideation.models import Idea, IdeaRevision, IdeaSdg, Tag, idea_tags, idea_themes
 from ideas.moderation.models import ModerationAction, Report, Suspension
@@ -19,7 +20,8 @@ from ideas.search.models import SearchDocument, SearchQueueEntry
 from ideas.votes.models import Vote
 from ideas.workflow.models import StatusChange
 
-__all__ = ["Comment", "CommentMention", "Community", "CommunityFollow", "Idea", "IdeaFollow",
+__all__ = ["ActivityAgent", "ActivityDay", "ActivityDirty",
+           "Comment", "CommentMention", "Community", "CommunityFollow", "Idea", "IdeaFollow",
            "IdeaRevision", "IdeaSdg", "Invitation", "Membership", "ModerationAction",
            "Notification", "NotificationPreference", "OutboxEmail", "Report",
            "ResearchIntervention", "Role", "SearchDocument", "SearchQueueEntry", "Service",

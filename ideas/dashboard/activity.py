@@ -8,20 +8,19 @@ manager (and cached), and hidden items leave "lists and counts" (moderation issu
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, func, or_, select
 
-from ideas.comments.models import Comment
 from ideas.communities.models import Community
+from ideas.dashboard import daily
 from ideas.dashboard.indicators import Period
+from ideas.dashboard.models import ActivityAgent, ActivityDay
 from ideas.dashboard.periods import utc_bounds
 from ideas.extensions import db
 from ideas.ideation.models import Idea, IdeaStatus
-from ideas.votes.models import Vote
 from ideas.workflow.models import StatusChange
 from ideas.workflow.transitions import FUNNEL
 
 SECONDS_PER_DAY = 86_400
-IDEA, COMMENT, SUPPORT = 1, 2, 3  # kinds of activity in the vitality query
 SHOWN = Idea.hidden_at.is_(None)  # not hidden by the moderation
 
 
@@ -125,37 +124,9 @@ class Vitality:
     active_agents: int  # distinct agents who posted, commented or supported in the period
 
 
-def vitality(period: Period) -> list[Vitality]:
-    """Per community: ideas posted, comments written (deleted ones left out), supports given and
-    distinct active agents in the period. One query: the three activities as one UNION ALL,
-    summed per (community, agent) pair, then per community, where each pair is one active
-    agent (no COUNT(DISTINCT): it cost a second sort of every row). Every community that is
-    open for business is listed, idle ones with zeros; an archived one only if it had
-    activity."""
-    posted = select(Idea.community_id.label("community_id"), Idea.author_id.label("user_id"),
-                    literal(IDEA).label("kind")).where(_in(Idea.created_at, period), SHOWN)
-    commented = (select(Idea.community_id, Comment.author_id, literal(COMMENT))
-                 .join(Idea, Idea.id == Comment.idea_id)
-                 .where(_in(Comment.created_at, period), Comment.deleted_at.is_(None),
-                        Comment.hidden_at.is_(None), SHOWN))
-    supported = (select(Idea.community_id, Vote.user_id, literal(SUPPORT))
-                 .join(Idea, Idea.id == Vote.idea_id).where(_in(Vote.created_at, period), SHOWN))
-    events = union_all(posted, commented, supported).subquery()
-
-    def count_of(column, value):
-        return func.sum(case((column == value, 1), else_=0))
-
-    pairs = (select(events.c.community_id, events.c.user_id,
-                    count_of(events.c.kind, IDEA).label("ideas"),
-                    count_of(events.c.kind, COMMENT).label("comments"),
-                    count_of(events.c.kind, SUPPORT).label("supports"))
-             .group_by(events.c.community_id, events.c.user_id).subquery())
-    # A deleted account (user_id NULL) still counts its contributions, not as an active agent.
-    activity = (select(pairs.c.community_id, func.sum(pairs.c.ideas).label("ideas"),
-                       func.sum(pairs.c.comments).label("comments"),
-                       func.sum(pairs.c.supports).label("supports"),
-                       func.count(pairs.c.user_id).label("agents"))
-                .group_by(pairs.c.community_id).subquery())
+def _vitality_rows(activity) -> list[Vitality]:
+    """Every community that is open for business, idle ones with zeros; an archived one only
+    if it had activity. `activity`: (community_id, ideas, comments, supports, agents)."""
     rows = db.session.execute(
         select(Community.id, Community.name, func.coalesce(activity.c.ideas, 0),
                func.coalesce(activity.c.comments, 0),
@@ -166,3 +137,39 @@ def vitality(period: Period) -> list[Vitality]:
                   func.coalesce(activity.c.ideas, 0).desc(), Community.name))
     return [Vitality(community_id, name, int(ideas), int(comments), int(supports), int(agents))
             for community_id, name, ideas, comments, supports, agents in rows]
+
+
+def vitality(period: Period) -> list[Vitality]:
+    """Per community: ideas posted, comments written (deleted ones left out), supports given and
+    distinct active agents in the period, from the daily aggregates (ideas/dashboard/daily.py,
+    brought up to date first): the day totals are summed, the agents counted once over the
+    period's (day, community, agent) rows, each on their first day in the period."""
+    daily.refresh()
+    in_period = (ActivityDay.day >= period.start, ActivityDay.day <= period.end)
+    totals = (select(ActivityDay.community_id, func.sum(ActivityDay.ideas).label("ideas"),
+                     func.sum(ActivityDay.comments).label("comments"),
+                     func.sum(ActivityDay.supports).label("supports"))
+              .where(*in_period).group_by(ActivityDay.community_id).subquery())
+    # Each agent once: on their first active day of the period (see ActivityAgent).
+    first_days = (ActivityAgent.day >= period.start, ActivityAgent.day <= period.end,
+                  or_(ActivityAgent.prev_day.is_(None), ActivityAgent.prev_day < period.start))
+    agents = (select(ActivityAgent.community_id, func.count().label("agents"))
+              .where(*first_days).group_by(ActivityAgent.community_id).subquery())
+    activity = (select(totals.c.community_id, totals.c.ideas, totals.c.comments,
+                       totals.c.supports, agents.c.agents)
+                .outerjoin(agents, agents.c.community_id == totals.c.community_id).subquery())
+    return _vitality_rows(activity)
+
+
+def live_vitality(period: Period) -> list[Vitality]:
+    """The same figures straight from the events (checks and tests: the aggregates must agree).
+    Summed per (community, agent) pair, then per community, where each pair is one agent."""
+    start, end = utc_bounds(period)
+    pairs = daily.events_by_agent(start, end).subquery()
+    # A deleted account (user_id NULL) still counts its contributions, not as an active agent.
+    activity = (select(pairs.c.community_id, func.sum(pairs.c.ideas).label("ideas"),
+                       func.sum(pairs.c.comments).label("comments"),
+                       func.sum(pairs.c.supports).label("supports"),
+                       func.count(pairs.c.user_id).label("agents"))
+                .group_by(pairs.c.community_id).subquery())
+    return _vitality_rows(activity)

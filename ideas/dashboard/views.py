@@ -84,6 +84,7 @@ def index():
         return refused
     period = choice.period
     tables = {key: build(period).with_texts() for key, build in BUILDERS.items()}
+    db.session.commit()  # the daily activity rows the vitality table brought up to date
     return render_template(
         "dashboard/index.html", choice=choice, years=_year_choices(
             None if choice.is_range else period.start.year),
@@ -101,6 +102,7 @@ def export_table(table: str, fmt: str):
     if refused:
         return refused
     data = BUILDERS[table](choice.period)
+    db.session.commit()  # as on the page
     return export_response(fmt, f"{data.filename} {period_slug(choice.period)}",
                            data.export_header(), data.export_rows(), sheet_title=str(data.title))
 
