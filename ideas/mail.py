@@ -92,12 +92,29 @@ def send(message: EmailMessage) -> None:
 def send_email(to: str, subject: str, template: str, **context) -> None:
     """An account email, now if the SMTP server answers within REQUEST_TIMEOUT, else through
     the outbox."""
+    _deliver(build_message(to, subject, template, **context), template)
+
+
+def send_email_after_response(response, to: str, subject: str, template: str,
+                              **context) -> None:
+    """An account email written now and sent once `response` has gone out: the answer takes
+    as long whether an email is sent or not (no account enumeration by timing)."""
     message = build_message(to, subject, template, **context)
+    app = current_app._get_current_object()
+
+    def deliver() -> None:
+        with app.app_context():
+            _deliver(message, template)
+
+    response.call_on_close(deliver)
+
+
+def _deliver(message: EmailMessage, template: str) -> None:
     try:
         with SmtpSession(timeout=REQUEST_TIMEOUT) as session:
             session.send(message)
     except (smtplib.SMTPException, OSError) as error:
-        log.warning("email to %s not sent now (%s): queued in the outbox", to, error)
+        log.warning("email to %s not sent now (%s): queued in the outbox", message["To"], error)
         _queue(message, template, error)
 
 

@@ -75,6 +75,9 @@ class Client:
     def _request(self, method: str, *args, **kwargs):
         # Under the test's app context, Flask 3.1 would reuse it for the request, so `g` (and
         # with it `current_user`) would leak from one request, or one client, to the next.
+        # Buffered: the body is read and the response closed, as a WSGI server does (what runs
+        # once the response has gone out, like an email, runs then).
+        kwargs.setdefault("buffered", True)
         with self.raw.application.app_context():
             return getattr(self.raw, method)(*args, **kwargs)
 

@@ -30,7 +30,7 @@ from ideas.accounts.forms import (
 from ideas.errors import DomainError
 from ideas.extensions import db
 from ideas.forms import territory_choices
-from ideas.mail import send_email
+from ideas.mail import send_email, send_email_after_response
 from ideas.security_log import login_fingerprint, security_event
 from ideas.utils import clean_line
 
@@ -166,15 +166,17 @@ def forgot_password():
         user = services.get_user_by_email(form.email.data)
         security_event("password.reset_requested", user=user.id if user else None,
                        login=login_fingerprint(form.email.data))
+        # Same answer, in the same time, whether or not the address exists (no account
+        # enumeration): the email leaves after the response.
+        flash(str(RESET_SENT), "info")
+        response = redirect(url_for("accounts.login"))
         if user is not None and user.is_active:
             token = services.make_reset_token(user)
-            send_email(user.email, _("Réinitialisation de votre mot de passe"),
-                       "reset_password", user=user,
-                       link=current_app.config["PUBLIC_URL"].rstrip("/")
-                       + url_for("accounts.reset_password", token=token))
-        # Same answer whether or not the address exists (no account enumeration).
-        flash(str(RESET_SENT), "info")
-        return redirect(url_for("accounts.login"))
+            send_email_after_response(
+                response, user.email, _("Réinitialisation de votre mot de passe"),
+                "reset_password", user=user, link=current_app.config["PUBLIC_URL"].rstrip("/")
+                + url_for("accounts.reset_password", token=token))
+        return response
     return render_template("accounts/forgot_password.html", form=form), (
         422 if form.errors else 200)
 

@@ -192,6 +192,20 @@ def test_password_reset_answers_alike_and_is_limited_per_address_typed(client, l
     assert len(smtp.messages) == 2
 
 
+@pytest.mark.checklist(26, asvs="2.2.1")
+def test_the_reset_email_leaves_after_the_response(client, smtp):
+    """The answer does not wait for the SMTP server, so it takes the same time whether the
+    address has an account or not."""
+    factories.UserFactory(email="connue@x.fr")
+    token = client.csrf_token()
+    with client.raw.application.app_context():
+        response = client.raw.post("/mot-de-passe/oubli",
+                                   data={"email": "connue@x.fr", "csrf_token": token})
+    assert response.status_code == 302 and smtp.messages == []
+    response.close()  # what the WSGI server does once the answer is sent
+    assert len(smtp.messages) == 1 and smtp.messages[0]["To"] == "connue@x.fr"
+
+
 @pytest.mark.checklist(25, asvs="2.2.1")
 def test_sign_up_is_limited_per_address(client, limits):
     limits(signup_ip=TWO)
