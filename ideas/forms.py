@@ -8,6 +8,7 @@ from wtforms.validators import Email, InputRequired, Length, ValidationError
 from wtforms.widgets import TextInput, html_params
 
 from ideas.extensions import db
+from ideas.reference import cache as reference_cache
 from ideas.reference.models import Territory, TerritoryKind
 from ideas.utils import parse_date
 
@@ -20,8 +21,7 @@ EMAIL_VALIDATORS = [
 
 def territory_choices(blank_label=None) -> list:
     """Territories as option groups: the headquarters and services, then each directorate."""
-    territories = db.session.scalars(
-        db.select(Territory).order_by(Territory.position, Territory.name)).all()
+    territories = reference_cache.territories()
     national = [(t.id, t.name) for t in territories if t.parent_id is None and t.kind in (
         TerritoryKind.HEADQUARTERS, TerritoryKind.SERVICE)]
     groups: dict[str, list] = {str(_l("National")): national}

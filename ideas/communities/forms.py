@@ -5,14 +5,12 @@ from wtforms import BooleanField, EmailField, SelectMultipleField, StringField, 
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ideas.extensions import db
 from ideas.forms import EMAIL_VALIDATORS, BaseForm, TerritoryField, territory_choices
-from ideas.reference.models import Theme
+from ideas.reference import cache as reference_cache
 
 
 def theme_choices() -> list[tuple[int, str]]:
-    themes = db.session.scalars(db.select(Theme).where(Theme.is_active).order_by(Theme.position))
-    return [(t.id, t.name) for t in themes]
+    return [(t.id, t.name) for t in reference_cache.themes() if t.is_active]
 
 
 class CheckboxesField(SelectMultipleField):

@@ -171,13 +171,14 @@ def revisions_of(idea: Idea) -> list[IdeaRevision]:
         .order_by(IdeaRevision.created_at.desc(), IdeaRevision.id.desc())))
 
 
-def visible_communities(user) -> list[Community]:
-    """Communities whose ideas the user may read: the choices of the community filter."""
-    stmt = db.select(Community).order_by(Community.name)
+def visible_communities(user) -> list[tuple[int, str]]:
+    """Communities whose ideas the user may read, (id, name): the choices of the community
+    filter (two columns, not the rows with their descriptions)."""
+    stmt = db.select(Community.id, Community.name).order_by(Community.name)
     if not user.is_manager:
         stmt = stmt.where(or_(Community.is_private.is_(False),
                               Community.id.in_(member_community_ids(user))))
-    return list(db.session.scalars(stmt))
+    return [tuple(row) for row in db.session.execute(stmt)]
 
 
 def communities_for_posting(user) -> list[Community]:

@@ -145,7 +145,7 @@ def index():
     filters = _filters()
     return _render_list("ideation/index.html", {
         **_listing(filters), **_filter_choices(),
-        "communities": [(c.id, c.name) for c in queries.visible_communities(current_user)],
+        "communities": queries.visible_communities(current_user),
         "territories": territory_choices(_("Tous les territoires"))})
 
 
