@@ -64,11 +64,12 @@ class IdeaDocument:
         """The second-rank text: tags, theme names (fr + en), community name."""
         return " ; ".join([*self.tags, *self.theme_names, self.community_name])
 
-    def fingerprint(self) -> str:
-        """Changes whenever anything the index holds changes: `check` compares it."""
+    def fingerprint(self, counts: bool = True) -> str:
+        """Changes whenever anything the index holds changes: `check` compares it. Without
+        `counts` for an index that holds no support count (PostgreSQL reads it from `ideas`)."""
         parts = (self.community_id, self.community_name, self.is_private, self.status,
-                 self.territory_id, self.created_at.isoformat(), self.vote_count,
-                 self.is_hidden, self.title,
+                 self.territory_id, self.created_at.isoformat(),
+                 self.vote_count if counts else None, self.is_hidden, self.title,
                  self.body, self.theme_ids, self.theme_names, self.tags, self.sdgs, self.comments)
         return hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
 

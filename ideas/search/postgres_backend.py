@@ -69,7 +69,7 @@ class Scope:
 
 
 def _document_row(document: IdeaDocument) -> dict:
-    row = {"idea_id": document.idea_id, "fingerprint": document.fingerprint(),
+    row = {"idea_id": document.idea_id, "fingerprint": document.fingerprint(counts=False),
            "title": _no_nul(document.title), "body": _no_nul(document.body)}
     for name, value in (("title", document.title), ("keywords", document.keywords),
                         ("body", document.body), ("comments", document.comments)):
@@ -114,8 +114,9 @@ class PostgresBackend:
             self.write(connection, documents, ids - {d.idea_id for d in documents})
 
     def update_in_transaction(self, session, found) -> None:
-        """Before commit: rewrite the documents of the ideas this transaction touched. A failure
-        rolls back to a savepoint and queues the ids: the user's write still commits."""
+        """Before commit: rewrite the documents of the ideas this transaction touched (not those
+        whose counters only moved: no document holds a count). A failure rolls back to a
+        savepoint and queues the ids: the user's write still commits."""
         from ideas.search.sync import expand_ids
 
         connection = session.connection()
@@ -152,13 +153,17 @@ class PostgresBackend:
         return done
 
     def check(self, connection, fix: bool = False) -> DriftReport:
-        expected = {d.idea_id: d.fingerprint() for d in load_documents(connection)}
+        # Documents written before supports stopped rewriting them carry the count in their
+        # fingerprint: still right while that count is.
+        expected = {d.idea_id: (d.fingerprint(counts=False), d.fingerprint())
+                    for d in load_documents(connection)}
         indexed = dict(connection.execute(
             text("SELECT idea_id, fingerprint FROM search_documents")).all())
         report = DriftReport(
             missing=sorted(expected.keys() - indexed.keys()),
             orphans=sorted(indexed.keys() - expected.keys()),
-            stale=sorted(i for i in expected.keys() & indexed.keys() if expected[i] != indexed[i]),
+            stale=sorted(i for i in expected.keys() & indexed.keys()
+                         if indexed[i] not in expected[i]),
             queued=queue.count(connection))
         if fix and report.has_drift:
             self.index_ideas(connection, [*report.missing, *report.stale, *report.orphans])

@@ -5,7 +5,7 @@ import os
 from flask import Flask, current_app
 
 from ideas.extensions import db
-from ideas.search import hooks
+from ideas.search import hooks, writer
 
 BACKENDS = ("whoosh", "postgres")
 
@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
         raise SearchConfigurationError(
             "SEARCH_BACKEND=postgres needs a PostgreSQL DATABASE_URL")
     hooks.register(db.session)
+    writer.init_app(app)
     app.extensions["search"] = None  # created on first use, once per process
 
 

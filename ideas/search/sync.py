@@ -1,7 +1,8 @@
 """Apply what a committed transaction changed to the Whoosh index, or queue it.
 
 Runs in `after_commit`: the user's data is safe whatever happens here, so every failure ends in
-the queue and a log line, never in an exception reaching the request.
+the queue and a log line, never in an exception reaching the request. What may wait (support
+counts, retries, merges) is the background writer's (`ideas.search.writer`).
 """
 
 import logging
@@ -11,7 +12,7 @@ from sqlalchemy import select
 
 from ideas.extensions import db
 from ideas.ideation.models import Idea, idea_tags, idea_themes
-from ideas.search import queue
+from ideas.search import queue, writer
 from ideas.search.documents import count_ideas
 from ideas.search.engine import SearchUnavailable
 from ideas.search.hooks import Pending
@@ -35,24 +36,34 @@ def expand_ids(connection, found: Pending) -> set[int]:
 
 
 def index_after_commit(backend, found: Pending) -> None:
+    """Index the changed documents now (their author finds them on the next page); leave the
+    rest to the background writer: what `hooks` queued (counters), failed writes, merges."""
+    background = current_app.config.get("SEARCH_BACKGROUND_WRITER", False)
+    if found and not _index_now(backend, found, merge=not background):
+        return
+    if not writer.wake() and found:  # no background writer: the next write catches up
+        _drain_quietly(backend)
+
+
+def _index_now(backend, found: Pending, merge: bool) -> bool:
     ids = set(found.ideas)
     try:
         with db.engine.connect() as connection:
             ids = expand_ids(connection, found)
             try:
-                backend.index_ideas(connection, ids)
+                backend.index_ideas(connection, ids, merge=merge)
             except SearchUnavailable:
                 if not _rebuild_if_small(backend, connection):
                     raise
     except SearchUnavailable as error:
         log.warning("search index not updated, %s ideas queued: %s", len(ids), error)
         queue.enqueue(db.engine, ids, str(error))
-        return
+        return False
     except Exception as error:
         log.exception("search index update failed, %s ideas queued", len(ids))
         queue.enqueue(db.engine, ids, repr(error))
-        return
-    _drain_quietly(backend)
+        return False
+    return True
 
 
 def _rebuild_if_small(backend, connection) -> bool:

@@ -65,7 +65,7 @@ class WhooshBackend:
         self._analyzer = french_analyzer()
 
     # -- writes --------------------------------------------------------------------------
-    def index_ideas(self, connection, idea_ids: Iterable[int]) -> None:
+    def index_ideas(self, connection, idea_ids: Iterable[int], merge: bool = True) -> None:
         ids = set(idea_ids)
         if not ids:
             return
@@ -73,7 +73,7 @@ class WhooshBackend:
         # then write in turn, the second with what the first's commit left. Read before the
         # lock, a worker delayed between its read and its write put back an older document
         # (seen under load: a support count left behind until `search check --fix`).
-        with self.index.writer() as writer:
+        with self.index.writer(merge=merge) as writer:
             documents = list(load_documents(connection, ids))
             self._write(writer, documents, ids - {d.idea_id for d in documents})
 

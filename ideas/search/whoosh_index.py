@@ -139,9 +139,11 @@ class WhooshIndex:
 
     # -- writing -------------------------------------------------------------------------
     @contextmanager
-    def writer(self, index=None, clear: bool = False, **options):
+    def writer(self, index=None, clear: bool = False, merge: bool = True, **options):
         """A writer holding the index lock; retried while another process writes. Commits on a
-        clean exit (replacing every existing segment when `clear`), cancels on an error.
+        clean exit (replacing every existing segment when `clear`; leaving the existing ones
+        as they are when not `merge`: a request's write, the background writer merges),
+        cancels on an error.
 
         We take the lock ourselves (and open the writer with `_lk=False`): when Whoosh takes it
         and then fails to create its files (a read-only directory), it never releases it, and
@@ -160,13 +162,23 @@ class WhooshIndex:
                 _cancel_quietly(writer)
                 raise
             try:
-                writer.commit(mergetype=CLEAR) if clear else writer.commit()
+                writer.commit(mergetype=CLEAR) if clear else writer.commit(merge=merge)
             except Exception as error:
                 _cancel_quietly(writer)
                 raise SearchUnavailable(f"search index commit failed: {error!r}") from error
         finally:
             with suppress(Exception):
                 lock.release()
+
+    def merge_small_segments(self, most: int) -> bool:
+        """Merge the small segments (Whoosh's MERGE_SMALL policy) when there are more than
+        `most`; a commit without documents. Without it, every request's write adds one."""
+        index = self.open()
+        if len(index._segments()) <= most:  # the table of contents only, no segment opened
+            return False
+        with self.writer(index):
+            pass
+        return True
 
     @staticmethod
     def _acquire(lock) -> None:

@@ -22,3 +22,11 @@ def drift(backend):
 def assert_in_step(backend):
     report = drift(backend)
     assert not report.has_drift, report.summary()
+
+
+def write_deferred() -> int:
+    """What the background writer does a moment after a support (the suite runs without its
+    thread): fold the queued support counts into the index."""
+    from ideas.search.writer import write_deferred as run
+
+    return run()

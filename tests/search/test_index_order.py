@@ -1,17 +1,18 @@
 """Two workers index the same idea one after the other: the index ends with the newest row.
 
-Worker 1 commits a support and starts indexing; it is held right after reading the idea's row.
-Worker 2 commits another support and indexes. Reading before taking the index lock, worker 1
-then wrote its older document over worker 2's newer one (the support count went back, until
-`search check --fix`); read under the lock, worker 2 waits for worker 1 and writes last."""
+Worker 1 commits a comment and starts indexing; it is held right after reading the idea's rows.
+Worker 2 commits another comment and indexes. Reading before taking the index lock, worker 1
+then wrote its older document over worker 2's newer one (seen with support counts, when they
+were indexed in the request: the count went back until `search check --fix`); read under the
+lock, worker 2 waits for worker 1 and writes last."""
 
 import threading
 
 from ideas.accounts.models import User
+from ideas.comments.services import post_comment
 from ideas.extensions import db
 from ideas.ideation.models import Idea
 from ideas.search import whoosh_backend
-from ideas.votes import services
 from tests.factories import IdeaFactory, UserFactory
 from tests.search.helpers import drift
 
@@ -37,11 +38,11 @@ def test_the_last_writer_writes_the_newest_document(app, whoosh, open_community,
     monkeypatch.setattr(whoosh_backend, "load_documents", load_documents)
     errors = []
 
-    def support(user_id: int, done: threading.Event | None = None):
+    def comment(user_id: int, done: threading.Event | None = None):
         try:
             with app.app_context():
-                services.set_vote(db.session.get(User, user_id), db.session.get(Idea, idea_id),
-                                  True)
+                post_comment(db.session.get(User, user_id), db.session.get(Idea, idea_id),
+                             f"Avis de l'agent {user_id} sur cette idée.")
                 db.session.commit()  # indexed once the transaction has ended
                 db.session.remove()
         except BaseException as error:
@@ -50,14 +51,14 @@ def test_the_last_writer_writes_the_newest_document(app, whoosh, open_community,
             if done is not None:
                 done.set()
 
-    worker_1 = threading.Thread(target=support, args=(first_id,), name="worker-1")
+    worker_1 = threading.Thread(target=comment, args=(first_id,), name="worker-1")
     worker_1.start()
     assert first_read.wait(timeout=30)
-    worker_2 = threading.Thread(target=support, args=(second_id, second_done), name="worker-2")
+    worker_2 = threading.Thread(target=comment, args=(second_id, second_done), name="worker-2")
     worker_2.start()
     worker_1.join(60)
     worker_2.join(60)
     assert errors == []
-    assert db.session.scalar(db.select(Idea.vote_count).where(Idea.id == idea_id)) == 2
+    assert db.session.scalar(db.select(Idea.comment_count).where(Idea.id == idea_id)) == 2
     report = drift(whoosh)
     assert report.stale == [] and not report.has_drift, report.summary()

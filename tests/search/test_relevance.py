@@ -3,6 +3,7 @@
 import pytest
 
 from tests.search.corpus import RELEVANCE
+from tests.search.helpers import write_deferred
 
 
 def search(backend, corpus, text, **options):
@@ -107,6 +108,7 @@ def test_most_supported_first(backend, corpus, db):
     for _ in range(2):
         cast_vote(factories.UserFactory(), toits)
     db.session.commit()
+    write_deferred()  # Whoosh: the background writer's part
     results = search(backend, corpus, "biodiversité", sort="votes")
     assert corpus.keys([results.hits[0].idea_id]) == {"toits"}
 

@@ -11,6 +11,7 @@ from ideas.ideation.models import Idea
 from tests import factories
 from tests.helpers import text
 from tests.search.conftest import post, theme_ids
+from tests.search.helpers import write_deferred
 
 HX = {"HX-Request": "true"}
 
@@ -146,6 +147,7 @@ def test_sorts_are_an_allow_list(backend, corpus, reader, db):
     toits = db.session.get(Idea, corpus.ids["toits"])
     cast_vote(factories.UserFactory(), toits)
     db.session.commit()
+    write_deferred()  # Whoosh: the background writer's part
     relevance = result_titles(reader.get("/recherche?q=biodiversité"))
     votes = result_titles(reader.get("/recherche?q=biodiversité&sort=votes"))
     assert votes == list(reversed(relevance))
