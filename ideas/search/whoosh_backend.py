@@ -10,10 +10,11 @@ import logging
 from collections.abc import Iterable
 
 from whoosh import query as wq
+from whoosh.searching import Results
 from whoosh.sorting import FieldFacet
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from ideas.search import french
+from ideas.search import docsets, french
 from ideas.search.analysis import french_analyzer
 from ideas.search.documents import IdeaDocument, count_ideas, load_documents
 from ideas.search.engine import (
@@ -37,7 +38,12 @@ from ideas.search.highlight import (
     trusted,
 )
 from ideas.search.query import Item, ParsedQuery, Phrase, clean_text, parse
-from ideas.search.whoosh_index import FACET_FIELDS, WhooshIndex, document_fields
+from ideas.search.whoosh_index import (
+    FACET_FIELDS,
+    POSTING_FIELDS,
+    WhooshIndex,
+    document_fields,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +60,8 @@ SORTS = {
     "newest": [FieldFacet("created_at", reverse=True)],
     "votes": [FieldFacet("vote_count", reverse=True), FieldFacet("created_at", reverse=True)],
 }
+SORT_COLUMNS = {name: [(facet.fieldname, facet.reverse) for facet in facets]
+                for name, facets in SORTS.items()}
 
 
 class WhooshBackend:
@@ -206,7 +214,7 @@ class WhooshBackend:
                                     moderated_community_ids)
             if not visible:
                 return []
-            results = searcher.search(wq.And(parts), filter=visible, limit=limit)
+            results = self._top(searcher, wq.And(parts), visible, limit)
             return [self._hit(results, hit, excerpt=False) for hit in results]
 
     def similar(self, title: str, body: str = "", *, allowed_community_ids: Iterable[int],
@@ -220,7 +228,8 @@ class WhooshBackend:
                                     moderated_community_ids)
             if exclude_idea_id is not None:
                 docnum = searcher.document_number(id=str(exclude_idea_id))
-                visible.discard(docnum)
+                if docnum is not None:
+                    visible &= ~(1 << docnum)
             if not visible or not searcher.doc_count():
                 return []
             terms = dict(searcher.key_terms_from_text("body", text, numterms=SIMILAR_TERMS))
@@ -231,7 +240,7 @@ class WhooshBackend:
             query = wq.Or([wq.Term(field, term, boost=weight * boost)
                            for term, weight in terms.items()
                            for field, boost in SIMILAR_FIELDS.items()])
-            results = searcher.search(query, filter=visible, limit=limit)
+            results = self._top(searcher, query, visible, limit)
             return [self._hit(results, hit) for hit in results]
 
     # -- internals -----------------------------------------------------------------------
@@ -252,35 +261,64 @@ class WhooshBackend:
 
         return _Reading()
 
+    def _generation(self, searcher) -> docsets.Generation:
+        return docsets.generation(searcher, str(self.index.directory))
+
     def _visible(self, searcher, allowed_community_ids, filters: SearchFilters,
-                 moderated_community_ids=()) -> set[int]:
-        postings = self.index.facet_postings(searcher)
-        visible = _union(postings["community"], allowed_community_ids)
-        visible -= _union(postings["status"], HIDDEN_STATUSES)
-        hidden = set(postings["hidden"].get("1", ())) - _union(postings["community"],
-                                                                moderated_community_ids)
-        visible -= hidden
-        for facet, values in filters.as_dict().items():
-            if values:
-                visible &= _union(postings[facet], values)
+                 moderated_community_ids=()) -> int:
+        """The documents the caller may find, narrowed by the facet choices (a bitset);
+        remembered per generation of the index and set of communities."""
+        generation = self._generation(searcher)
+        key = (tuple(sorted(set(allowed_community_ids))),
+               tuple(sorted(set(moderated_community_ids))), filters)
+        visible = generation.visible.get(key)
+        if visible is None:
+            postings = generation.facets(POSTING_FIELDS)
+            visible = _union(postings["community"], allowed_community_ids)
+            visible &= ~_union(postings["status"], HIDDEN_STATUSES)
+            hidden = postings["hidden"].get("1", 0) & ~_union(postings["community"],
+                                                              moderated_community_ids)
+            visible &= ~hidden
+            for facet, values in filters.as_dict().items():
+                if values:
+                    visible &= _union(postings[facet], values)
+            generation.visible[key] = visible
+            if len(generation.visible) > docsets.VISIBLE_ENTRIES:
+                generation.visible.popitem(last=False)
         return visible
 
-    def _run(self, searcher, query, visible: set[int], sort: str, page: int,
+    def _run(self, searcher, query, visible: int, sort: str, page: int,
              per_page: int) -> SearchResults:
         results = SearchResults([], 0, page, per_page)
         if not visible:
             return results
-        matched = visible.intersection(searcher.docs_for_query(query))
-        results.total = len(matched)
-        postings = self.index.facet_postings(searcher)
+        generation = self._generation(searcher)
+        matched = generation.docs(query) & visible
+        results.total = matched.bit_count()
+        postings = generation.facets(POSTING_FIELDS)
         results.facets = {facet: _counts(postings[facet], matched) for facet in FACET_FIELDS}
-        if not matched or (page - 1) * per_page >= len(matched):
+        if not matched or (page - 1) * per_page >= results.total:
             return results
-        found = searcher.search(query, filter=matched, limit=page * per_page,
-                                sortedby=SORTS.get(sort))
+        found = self._top(searcher, query, matched, page * per_page, sort, matched=True)
         results.hits = [self._hit(found, hit, scored=sort not in SORTS)
                         for hit in found[(page - 1) * per_page:]]
         return results
+
+    def _top(self, searcher, query, visible: int, limit: int, sort: str = "relevance",
+             matched: bool = False):
+        """Whoosh Results holding the `limit` first of the visible documents the query
+        matches: ranked from the cached postings when the query is made of terms, by Whoosh
+        otherwise (phrases, prefixes), sorted from the cached columns."""
+        generation = self._generation(searcher)
+        if not matched:
+            visible &= generation.docs(query)
+        if sort in SORT_COLUMNS:
+            top = generation.sorted_top(visible, SORT_COLUMNS[sort], limit)
+        else:
+            top = generation.top(query, visible, limit)
+        if top is None:
+            return searcher.search(query, filter=docsets.Bits(visible), limit=limit)
+        return Results(searcher, query, top)
 
     def _hit(self, results, hit, excerpt: bool = True, scored: bool = True) -> Hit:
         results.formatter = MarkFormatter()
@@ -345,17 +383,18 @@ class WhooshBackend:
         return parsed.replace_words(corrections) if corrections else None
 
 
-def _union(values: dict[str, frozenset[int]], keys: Iterable) -> set[int]:
-    found = set()
+def _union(values: dict[str, int], keys: Iterable) -> int:
+    found = 0
     for key in keys:
-        found.update(values.get(str(key), ()))
+        found |= values.get(str(key), 0)
     return found
 
 
-def _counts(values: dict[str, frozenset[int]], matched: set[int]) -> dict:
+def _counts(values: dict[str, int], matched: int) -> dict:
+    """Exact counts: each value's documents intersected with the matched ones (bitsets)."""
     counts = {}
     for value, docnums in values.items():
-        count = len(matched.intersection(docnums))
+        count = (matched & docnums).bit_count()
         if count:
             counts[value if not value.isdigit() else int(value)] = count
     return counts
