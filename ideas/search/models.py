@@ -35,7 +35,9 @@ class SearchDocument(db.Model):
 
     __tablename__ = "search_documents"
     __table_args__ = (
-        Index("ix_search_documents_vector", "vector", postgresql_using="gin"),
+        # No pending list (migration 0015): every search would scan it in full.
+        Index("ix_search_documents_vector", "vector", postgresql_using="gin",
+              postgresql_with={"fastupdate": "off"}),
     )
 
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"),

@@ -51,6 +51,7 @@ SIMILAR_BODY_TERMS = 12
 CORRECTION_MIN_LETTERS = 5
 WRITE_BATCH = 500
 NO_FILTERS = SearchFilters()
+WORK_MEM_SET = "search_work_mem"  # session.info: the transaction whose work_mem was raised
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,15 @@ def _vocabulary(documents: list[IdeaDocument]) -> list[str]:
 
 def _no_nul(value: str) -> str:
     return value.replace("\x00", "")  # PostgreSQL refuses NUL in text
+
+
+def _raise_work_mem() -> None:
+    """sql.WORK_MEM once per transaction (the search page runs one search per chosen facet)."""
+    session = db.session()  # the scoped session's Session
+    transaction = session.get_transaction()
+    if transaction is None or session.info.get(WORK_MEM_SET) is not transaction:
+        session.execute(sql.WORK_MEM)
+        session.info[WORK_MEM_SET] = session.get_transaction()
 
 
 class PostgresBackend:
@@ -257,23 +267,49 @@ class PostgresBackend:
     def _run(self, tsq: str | None, scope: Scope, sort: str, page: int,
              per_page: int) -> SearchResults:
         results = SearchResults([], 0, page, per_page, facets={f: {} for f in FACETS})
+        order = sort if sort in sql.ORDERS else "relevance"
         if tsq is None:
             conditions, rank, params = "", "0", {}
         else:
             conditions = f"AND d.vector @@ {sql.TSQ}"
-            rank = f"ts_rank_cd({sql.WEIGHTS}, d.vector, {sql.TSQ})"
+            # Ranked only when the order needs it: ts_rank_cd is most of a broad query's cost.
+            rank = f"ts_rank_cd({sql.WEIGHTS}, d.vector, {sql.TSQ})" if order == "relevance" \
+                else "0"
             params = {"tsq": tsq}
-        matched, all_params = self._matched(scope, conditions, "0", params)
-        for facet, value, count in db.session.execute(
-                text(sql.FACETS.format(matched=matched)), all_params):
-            results.facets[facet][value if facet == "status" else int(value)] = count
+        matched, all_params = self._matched(scope, conditions, rank, params)
+        _raise_work_mem()
+        hits = []
+        for facet, value, count, score, position in db.session.execute(
+                text(sql.FACETS_AND_PAGE.format(matched=matched, order=sql.ORDERS[order])),
+                {**all_params, "limit": per_page, "offset": (page - 1) * per_page}):
+            if facet == "hit":
+                hits.append((position, int(value), float(score or 0)))
+            else:
+                results.facets[facet][value if facet == "status" else int(value)] = count
         results.total = sum(results.facets["status"].values())
-        if results.total and (page - 1) * per_page < results.total:
-            results.hits = self._page(scope, conditions, rank, params,
-                                      order=sort if sort in sql.ORDERS else "relevance",
-                                      limit=per_page, offset=(page - 1) * per_page,
-                                      highlight=tsq is not None)
+        if hits:
+            results.hits = self._highlighted([(i, s) for _, i, s in sorted(hits)], tsq)
         return results
+
+    def _highlighted(self, ranked: list[tuple[int, float]], tsq: str | None) -> list[Hit]:
+        """Hits for these (idea id, rank) in this order, title and passages highlighted."""
+        title, body = sql.ESCAPED.format("d.title"), "''"
+        if tsq is not None:
+            title = f"ts_headline({sql.CFG}, {title}, {sql.TSQ}, '{sql.HEADLINE_TITLE}')"
+            body = (f"ts_headline({sql.CFG}, {sql.ESCAPED.format('d.body')}, {sql.TSQ}, "
+                    f"'{sql.HEADLINE_BODY}')")
+        rows = {row.id: row for row in db.session.execute(
+            text(sql.HIGHLIGHTS.format(title=title, body=body)),
+            {"ids": [i for i, _ in ranked], "tsq": tsq})}
+        hits = []
+        for idea_id, score in ranked:
+            if (row := rows.get(idea_id)) is None:
+                continue
+            excerpt_html = row.body_html or ""
+            if "<mark>" not in excerpt_html:
+                excerpt_html = str(plain_excerpt(row.d_body))
+            hits.append(Hit(idea_id, trusted(row.title_html), trusted(excerpt_html), score))
+        return hits
 
     def _matched(self, scope: Scope, conditions: str, rank: str,
                  params: dict) -> tuple[str, dict]:
@@ -283,11 +319,14 @@ class PostgresBackend:
         extra = [conditions]
         for name, column, values, kind in (
                 ("f_communities", "i.community_id", filters.community_ids, int),
-                ("f_statuses", "i.status", filters.statuses, str),
-                ("f_territories", "c.territory_id", filters.territory_ids, int)):
+                ("f_statuses", "i.status", filters.statuses, str)):
             if values:
                 extra.append(f"AND {column} = ANY(:{name})")
                 params[name] = [kind(v) for v in values]
+        if filters.territory_ids:
+            extra.append("AND i.community_id IN (SELECT c.id FROM communities c "
+                         "WHERE c.territory_id = ANY(:f_territories))")
+            params["f_territories"] = [int(v) for v in filters.territory_ids]
         if filters.theme_ids:
             extra.append("AND EXISTS (SELECT 1 FROM idea_themes t WHERE t.idea_id = i.id "
                          "AND t.theme_id = ANY(:f_themes))")

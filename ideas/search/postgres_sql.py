@@ -36,31 +36,52 @@ QUEUE = text("INSERT INTO search_queue (idea_id, reason, created_at) "
 
 # The visible ideas matching :tsq (or all visible ideas when there is no text): ids and the
 # columns facets and sorts need, never the texts (a broad query matches tens of thousands).
+# The ideas' columns come from ix_ideas_id_listing (an index-only scan, not the 230 MB of rows
+# with their bodies); the territory is the community's, looked up per community afterwards.
 MATCHED = """
     SELECT d.idea_id AS id, i.community_id, i.status, i.created_at, i.vote_count,
-           c.territory_id, {rank} AS rank
+           {rank} AS rank
     FROM search_documents d
     JOIN ideas i ON i.id = d.idea_id
-    JOIN communities c ON c.id = i.community_id
     WHERE i.community_id = ANY(:allowed) AND i.status <> ALL(:hidden_statuses)
       AND (i.hidden_at IS NULL OR i.community_id = ANY(:moderated)) {conditions}
 """
 
-# Facet counts of the matched set, in one round trip. Every idea has exactly one status, so
-# the status counts add up to the total.
-FACETS = """
-    WITH matched AS MATERIALIZED ({matched})
-    SELECT 'community', community_id::text, count(*) FROM matched GROUP BY community_id
-    UNION ALL SELECT 'status', status, count(*) FROM matched GROUP BY status
-    UNION ALL SELECT 'territory', territory_id::text, count(*) FROM matched
-              WHERE territory_id IS NOT NULL GROUP BY territory_id
-    UNION ALL SELECT 'year', extract(year FROM created_at)::int::text, count(*) FROM matched
-              GROUP BY 2
-    UNION ALL SELECT 'theme', t.theme_id::text, count(*) FROM matched m
-              JOIN idea_themes t ON t.idea_id = m.id GROUP BY t.theme_id
-    UNION ALL SELECT 'sdg', s.sdg::text, count(*) FROM matched m
-              JOIN idea_sdgs s ON s.idea_id = m.id GROUP BY s.sdg
+# The results page in one pass over the matched set: the facet counts (status, community, year
+# and territory from one grouping by community, status and year; themes and SDGs through their
+# link tables) and the page's ids in order ('hit' rows, their rank). The rank is computed in the
+# same pass as the match (the vector is at hand then), never in a second scan.
+FACETS_AND_PAGE = """
+    WITH matched AS MATERIALIZED ({matched}),
+    counts AS (SELECT community_id, status, extract(year FROM created_at)::int AS year,
+                      count(*) AS n
+               FROM matched GROUP BY community_id, status, year)
+    SELECT 'community' AS facet, community_id::text AS value, sum(n)::int AS n,
+           NULL::real AS rank, NULL::int AS position
+    FROM counts GROUP BY community_id
+    UNION ALL SELECT 'status', status, sum(n)::int, NULL, NULL FROM counts GROUP BY status
+    UNION ALL SELECT 'year', year::text, sum(n)::int, NULL, NULL FROM counts GROUP BY year
+    UNION ALL SELECT 'territory', c.territory_id::text, sum(n)::int, NULL, NULL
+              FROM counts JOIN communities c ON c.id = counts.community_id
+              WHERE c.territory_id IS NOT NULL GROUP BY c.territory_id
+    UNION ALL SELECT 'theme', t.theme_id::text, count(*)::int, NULL, NULL
+              FROM matched m JOIN idea_themes t ON t.idea_id = m.id GROUP BY t.theme_id
+    UNION ALL SELECT 'sdg', s.sdg::text, count(*)::int, NULL, NULL
+              FROM matched m JOIN idea_sdgs s ON s.idea_id = m.id GROUP BY s.sdg
+    UNION ALL SELECT 'hit', page.id::text, NULL, page.rank, page.position FROM (
+        SELECT id, rank, row_number() OVER (ORDER BY {order})::int AS position
+        FROM matched ORDER BY {order} LIMIT :limit OFFSET :offset) page
 """
+
+# The highlighted title and passages of the page's ideas only (ts_headline is the costly part).
+HIGHLIGHTS = """
+    SELECT d.idea_id AS id, {title} AS title_html, {body} AS body_html, d.body AS d_body
+    FROM search_documents d WHERE d.idea_id = ANY(:ids)
+"""
+
+# Hash tables of a broad query's matches (80,000 ideas and their 150,000 theme links) spill to
+# disk at the default 4 MB; this transaction only.
+WORK_MEM = text("SELECT set_config('work_mem', '32MB', true)")
 
 # One page of hits: ordered on the slim matched set, then the texts of that page only go
 # through ts_headline (the costly part).
