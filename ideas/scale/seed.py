@@ -176,7 +176,7 @@ class _Seeder:
         engine = db.engine
         steps = [("accounts", self.people), ("ideas", self.ideas), ("supports", self.supports),
                  ("comments", self.comments), ("offer", self.offer),
-                 ("counters", self.counters)]
+                 ("counters", self.counters), ("activity", self.activity)]
         for name, step in steps:
             with self.timed(name), engine.begin() as connection:
                 bulk.prepare(connection)
@@ -612,6 +612,18 @@ class _Seeder:
                 Membership.__table__, and_(Membership.community_id == Community.id,
                                            Membership.status == MembershipStatus.ACTIVE))))
             bar.update(1)
+
+    def activity(self, connection) -> None:
+        """The dashboard's daily activity aggregates from the rows just loaded (their triggers
+        only noted the dates to recompute: a dashboard would otherwise recompute them all)."""
+        from sqlalchemy.orm import Session
+
+        from ideas.dashboard import daily
+
+        session = Session(bind=connection)
+        with self.stage("Dashboard activity", len(daily.history_days(session))) as bar:
+            daily.rebuild(bar.update, session)
+        session.flush()
 
     def search_index(self, engine) -> None:
         from ideas.search import queue

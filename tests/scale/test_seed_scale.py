@@ -1,15 +1,20 @@
 """`flask seed-scale` at a small volume: the data it writes is data the app could have written
 (counters equal to their rows, threads one level deep, a workflow history that leads to each
-status, private communities' activity by their members only) and the search index agrees."""
+status, private communities' activity by their members only, the dashboard's daily activity
+aggregates computed) and the search index agrees."""
 
 import os
 import statistics
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
 
 from ideas.comments.models import Comment
 from ideas.communities.models import Community
+from ideas.dashboard import activity, daily
+from ideas.dashboard.indicators import Period
+from ideas.dashboard.models import ActivityDirty
 from ideas.extensions import db as _db
 from ideas.ideation.models import Idea
 from ideas.integrity import counter_mismatches
@@ -60,6 +65,14 @@ def check_volumes_and_exact_counters(seeded):
     with _db.engine.connect() as connection:
         assert counter_mismatches(connection) == []
     assert "400 ideas" in seeded and f"agent@{EMAIL_DOMAIN}" in seeded
+
+
+def check_dashboard_activity_is_up_to_date(seeded):
+    """The seed ends with the daily aggregates computed: nothing left for a dashboard to do."""
+    assert count(ActivityDirty) == 0
+    whole = Period(date(2000, 1, 1), date.today() + timedelta(days=1))
+    assert activity.vitality(whole) == activity.live_vitality(whole)
+    assert daily.refresh() == 0
 
 
 def check_realistic_shapes(seeded):
@@ -119,6 +132,7 @@ def check_private_communities_only_hear_their_members(seeded):
 def test_data_the_app_could_have_written(seeded):
     check_volumes_and_exact_counters(seeded)
     check_realistic_shapes(seeded)
+    check_dashboard_activity_is_up_to_date(seeded)
     check_threads_are_one_level_deep_and_in_order(seeded)
     check_workflow_history_leads_to_each_status(seeded)
     check_private_communities_only_hear_their_members(seeded)
