@@ -114,6 +114,7 @@ NOT_PAGES = {
     "accounts.accept_invitation": "needs an invitation token (redirects to the login page)",
     "accounts.reset_password": "needs a reset token (redirects to the forgotten password page)",
     "search.suggestions": "a fragment under the search field",
+    "comments.page": "a fragment of the thread (htmx); plain requests redirect to the idea page",
 }
 EXPORT_SUFFIXES = (".csv", ".xlsx", ".zip")  # downloads, no HTML
 
