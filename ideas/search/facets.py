@@ -5,6 +5,7 @@ the user's own choices; names are read for those ids only, in one query per face
 
 from dataclasses import dataclass
 
+from flask_babel import format_decimal, get_translations
 from flask_babel import lazy_gettext as _l
 
 from ideas.communities.models import Community
@@ -33,6 +34,8 @@ class Option:
     label: str
     count: int
     checked: bool
+    count_text: str = ""  # "1 234": formatted here, once per distinct count of the page
+    count_spoken: str = ""  # "1 234 idées", for screen readers
 
 
 @dataclass
@@ -54,18 +57,31 @@ class Facet:
 
 def build_facets(counts: dict[str, dict], filters: SearchFilters) -> list[Facet]:
     chosen = filters.as_dict()
+    texts: dict[int, tuple[str, str]] = {}
     facets = []
     for name in FACETS:
         values = dict(counts.get(name, {}))
         for value in chosen[name]:
             values.setdefault(value, 0)  # chosen, though nothing matches now: can be unchecked
         labels = _labels(name, list(values))
-        options = [Option(value, labels[value], count, value in chosen[name])
+        options = [Option(value, labels[value], count, value in chosen[name],
+                          *_count_texts(count, texts))
                    for value, count in values.items() if value in labels]
         options.sort(key=_order(name))
         if options:
             facets.append(Facet(name, str(LEGENDS[name]), options, len(chosen[name])))
     return facets
+
+
+def _count_texts(count: int, texts: dict) -> tuple[str, str]:
+    """A page shows ~150 values: their numbers are formatted in Python, not by ~450 template
+    calls to Flask-Babel."""
+    found = texts.get(count)
+    if found is None:
+        number = format_decimal(count)
+        spoken = get_translations().ungettext("%(num)s idée", "%(num)s idées", count)
+        found = texts[count] = (number, spoken % {"num": number})
+    return found
 
 
 def _order(name: str):
