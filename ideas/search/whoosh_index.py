@@ -15,6 +15,7 @@ from pathlib import Path
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
+from whoosh.reading import SegmentReader
 from whoosh.util.filelock import try_for
 from whoosh.writing import CLEAR
 
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 LOCK_TIMEOUT = 5.0  # seconds per attempt; a commit of a few documents takes milliseconds
 LOCK_ATTEMPTS = 3
+SMALL_SEGMENT_DOCS = 2000  # merged by the background writer (a rebuild writes big ones)
 FACET_FIELDS = {"community": "community_id", "theme": "theme_ids", "status": "status",
                 "territory": "territory_id", "sdg": "sdgs", "year": "year"}
 # Postings kept per index generation: the facets, and the hidden flag (visibility only).
@@ -139,7 +141,8 @@ class WhooshIndex:
 
     # -- writing -------------------------------------------------------------------------
     @contextmanager
-    def writer(self, index=None, clear: bool = False, merge: bool = True, **options):
+    def writer(self, index=None, clear: bool = False, merge: bool = True, mergetype=None,
+               **options):
         """A writer holding the index lock; retried while another process writes. Commits on a
         clean exit (replacing every existing segment when `clear`; leaving the existing ones
         as they are when not `merge`: a request's write, the background writer merges),
@@ -162,7 +165,7 @@ class WhooshIndex:
                 _cancel_quietly(writer)
                 raise
             try:
-                writer.commit(mergetype=CLEAR) if clear else writer.commit(merge=merge)
+                writer.commit(mergetype=CLEAR if clear else mergetype, merge=merge)
             except Exception as error:
                 _cancel_quietly(writer)
                 raise SearchUnavailable(f"search index commit failed: {error!r}") from error
@@ -171,12 +174,14 @@ class WhooshIndex:
                 lock.release()
 
     def merge_small_segments(self, most: int) -> bool:
-        """Merge the small segments (Whoosh's MERGE_SMALL policy) when there are more than
-        `most`; a commit without documents. Without it, every request's write adds one."""
+        """When there are more than `most` small segments, merge them into one (a commit
+        without documents). Every request's write adds a segment; Whoosh's own policy would
+        merge only the five smallest, so again a few writes later."""
         index = self.open()
-        if len(index._segments()) <= most:  # the table of contents only, no segment opened
+        segments = index._segments()  # the table of contents only, no segment opened
+        if sum(s.doc_count_all() < SMALL_SEGMENT_DOCS for s in segments) <= most:
             return False
-        with self.writer(index):
+        with self.writer(index, mergetype=_merge_small):
             pass
         return True
 
@@ -263,6 +268,18 @@ class WhooshIndex:
 
 # (index directory, segment id) → its postings: shared by the threads of a process.
 _SEGMENT_POSTINGS: dict[tuple, dict[str, dict[str, frozenset[int]]]] = {}
+
+
+def _merge_small(writer, segments):
+    """Whoosh merge policy: the segments under SMALL_SEGMENT_DOCS documents become one."""
+    small = [segment for segment in segments if segment.doc_count_all() < SMALL_SEGMENT_DOCS]
+    if len(small) < 2:
+        return segments
+    for segment in small:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [segment for segment in segments if segment not in small]
 
 
 def _cancel_quietly(writer) -> None:

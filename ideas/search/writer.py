@@ -24,7 +24,7 @@ from flask import Flask, current_app
 log = logging.getLogger(__name__)
 
 RETRY_AFTER = 5.0  # seconds: an index that failed (locked by a rebuild, read-only) is not hammered
-MAX_SEGMENTS = 8  # more, and a merge of the small ones is due
+MAX_SEGMENTS = 12  # more small ones (a request's write adds one), and they are merged
 _creating = threading.Lock()
 
 
