@@ -1,8 +1,8 @@
 """The background index writer (Whoosh): one thread per process, off the request path.
 
-Requests leave it what can wait: support counts (marked in `search_queue` in their own
-transaction, see `hooks`), writes that failed, and the merging of the small segments that the
-requests' own writes leave (they commit without merging). Woken after a commit, it waits
+Requests leave it what can wait: support counts (marked in `search_queue` by the transaction
+of the support itself, see `hooks`), writes that failed, and the merging of the small segments
+that the requests' own writes leave (they commit without merging). Woken after a commit, it waits
 `SEARCH_WRITER_DELAY` seconds so that the supports of that moment go in one Whoosh commit, then
 empties the queue (`queue.drain`: rows read under the index lock, entries deleted once the index
 took them) and merges small segments. Whoosh's lock keeps it and the other processes' writers in
