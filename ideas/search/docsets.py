@@ -19,17 +19,22 @@ import threading
 import weakref
 from array import array
 from collections import OrderedDict
-from itertools import islice
+from itertools import accumulate, islice
 from operator import neg
 
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.idsets import DocIdSet
 from whoosh.scoring import bm25
+from whoosh.util.numeric import byte_to_length
 
 SEGMENT_ENTRIES = 4096  # cached term/phrase sets and postings, all segments together
+SEGMENT_BYTES = 48 * 2**20  # … and their size (a worker must stay under 250 MB)
 VISIBLE_ENTRIES = 64  # visibility sets per generation (one per set of readable communities)
 SCORED_ENTRIES = 512  # terms' scores per generation
+SCORED_BYTES = 32 * 2**20
 PREFIX_WORDS = 32  # words a prefix is scored as, at most
+_LENGTHS = [byte_to_length(byte) for byte in range(256)]
 _BYTE_BITS = [tuple(i for i in range(8) if byte >> i & 1) for byte in range(256)]
 
 
@@ -80,26 +85,43 @@ class Bits(DocIdSet):
 # -- Per-segment cache (shared by the threads of a process) -----------------------------------
 
 class _SegmentCache:
-    def __init__(self, size: int):
-        self.size = size
+    """Least recently used first out, within a number of entries and of bytes."""
+
+    def __init__(self, size: int, max_bytes: int):
+        self.size, self.max_bytes, self.bytes = size, max_bytes, 0
         self.entries: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, key, compute):
         with self.lock:
-            value = self.entries.get(key)
-            if value is not None:
+            found = self.entries.get(key)
+            if found is not None:
                 self.entries.move_to_end(key)
-                return value
+                return found[0]
         value = compute()
+        cost = _size(value)
         with self.lock:
-            self.entries[key] = value
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+            if key not in self.entries:
+                self.entries[key] = (value, cost)
+                self.bytes += cost
+            while len(self.entries) > 1 and (len(self.entries) > self.size
+                                             or self.bytes > self.max_bytes):
+                _key, (_value, freed) = self.entries.popitem(last=False)
+                self.bytes -= freed
         return value
 
 
-_SEGMENTS = _SegmentCache(SEGMENT_ENTRIES)
+def _size(value) -> int:
+    if isinstance(value, int):
+        return value.bit_length() // 8 + 64
+    if isinstance(value, array):
+        return len(value) * value.itemsize + 64
+    if isinstance(value, tuple | list):
+        return sum(_size(item) for item in value) + 64
+    return len(value) + 64 if isinstance(value, bytes) else 64
+
+
+_SEGMENTS = _SegmentCache(SEGMENT_ENTRIES, SEGMENT_BYTES)
 _FACETS: dict = {}  # (directory, segment id) → facet postings; a few segments, small
 _FACETS_LOCK = threading.Lock()
 
@@ -133,6 +155,7 @@ class Generation:
         self._facets = None
         self.visible: OrderedDict = OrderedDict()
         self._stats: dict = {}
+        self._stats_bytes = 0
 
     @property
     def searcher(self):
@@ -159,11 +182,9 @@ class Generation:
         return found & self.live
 
     def term(self, fieldname: str, text: str) -> int:
-        def read(leaf):
-            reader = leaf.reader()
-            if (fieldname, text) not in reader:
-                return 0
-            return from_docnums(reader.postings(fieldname, text).all_ids())
+        def read(leaf):  # the postings are cached for scoring too
+            segment = _segment_key(leaf.reader())
+            return from_docnums(self._postings(leaf, segment, fieldname, text)[0])
 
         return self._per_segment("term", (fieldname, text), read)
 
@@ -172,7 +193,7 @@ class Generation:
             reader = leaf.reader()
             found = 0
             for text in reader.expand_prefix(fieldname, prefix):
-                found |= from_docnums(reader.postings(fieldname, text).all_ids())
+                found |= from_docnums(_read_postings(reader, fieldname, text)[0])
             return found
 
         return self._per_segment("prefix", (fieldname, prefix), read)
@@ -203,7 +224,7 @@ class Generation:
         key = (self.directory, segment, tuple(fields.items()))
         cached = _FACETS.get(key) if segment else None
         if cached is None:
-            cached = {name: {value: from_docnums(reader.postings(field, value).all_ids())
+            cached = {name: {value: from_docnums(_read_postings(reader, field, value)[0])
                              for value in reader.field_terms(field)}
                       for name, field in fields.items()}
             if segment:
@@ -245,21 +266,35 @@ class Generation:
         """(document numbers, term frequencies, field lengths) of a term in one segment."""
         def read():
             reader = leaf.reader()
-            ids, weights, lengths = array("I"), array("f"), array("I")
-            if (fieldname, text) in reader:
-                matcher = reader.postings(fieldname, text)
-                length = leaf.doc_field_length
-                while matcher.is_active():
-                    docnum = matcher.id()
-                    ids.append(docnum)
-                    weights.append(matcher.weight())
-                    lengths.append(length(docnum, fieldname, 0) or 0)
-                    matcher.next()
-            return ids, weights, lengths
+            ids, weights = _read_postings(reader, fieldname, text)
+            if not ids:
+                return ids, weights, array("I")
+            stored = self._lengths(reader, segment, fieldname)
+            if stored is None:
+                length = reader.doc_field_length
+                return ids, weights, array("I", (length(d, fieldname, 0) or 0 for d in ids))
+            return ids, weights, array("I", (_LENGTHS[stored[d]] for d in ids))
 
         if segment is None:
             return read()
         return _SEGMENTS.get((self.directory, segment, "postings", (fieldname, text)), read)
+
+    def _lengths(self, reader, segment, fieldname) -> bytes | None:
+        """The segment's encoded field lengths (one byte a document), or None."""
+        def read():
+            column = _length_column(reader, fieldname)
+            if column is None:
+                return b""
+            count = reader.doc_count_all()
+            try:  # the column's bytes as stored (one a document), not a call per document
+                data = column._dbfile.get(column._basepos, column._count)
+            except AttributeError:
+                return bytes(column[d] for d in range(count))
+            return bytes(data[:count]).ljust(count, b"\0")
+
+        found = read() if segment is None else _SEGMENTS.get(
+            (self.directory, segment, "lengths", fieldname), read)
+        return found or None
 
     def _scored(self, fieldname, text, boost):
         """[(global document numbers, scores)] per segment for one term, with this
@@ -286,8 +321,10 @@ class Generation:
                     values.append(value)
                 cached.append((array("I", map(offset.__add__, ids)) if offset else ids,
                                values))
-            if len(self._stats) > SCORED_ENTRIES:
+            self._stats_bytes += _size(cached)
+            if len(self._stats) > SCORED_ENTRIES or self._stats_bytes > SCORED_BYTES:
                 self._stats.clear()
+                self._stats_bytes = _size(cached)
             self._stats[key] = cached
         return cached
 
@@ -382,6 +419,47 @@ def _scored_terms(query, reader) -> list[tuple] | None:
     if isinstance(query, wq.AndNot) and query.boost == 1.0:
         return _scored_terms(query.a, reader)  # the excluded part never scores
     return None
+
+
+def _read_postings(reader, fieldname: str, text: str) -> tuple[array, array]:
+    """A term's (document numbers, weights) in one segment, a block at a time: Whoosh's own
+    iteration costs a Python call per posting (a second for 100,000 of them). Documents
+    deleted since may be in them: callers mask with the live documents."""
+    ids, weights = array("I"), array("f")
+    if (fieldname, text) not in reader:
+        return ids, weights
+    matcher = reader.postings(fieldname, text)
+    matcher = getattr(matcher, "child", matcher)  # without the deletions filter
+    if not isinstance(matcher, W3LeafMatcher):
+        matcher = reader.postings(fieldname, text)
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        return ids, weights
+    while matcher.is_active():  # whoosh-reloaded 2.7.5 internals: pinned in pyproject
+        if matcher._data is None:
+            matcher._read_data()
+        block_ids, block_weights = matcher._data[0], matcher._data[1]
+        count = matcher._blocklength
+        # Whoosh decodes these a Python call per posting: deltas summed, weights repeated.
+        ids.extend(block_ids if matcher._byteids else accumulate(block_ids))
+        if block_weights is None:
+            weights.extend(array("f", [1.0]) * count)
+        elif isinstance(block_weights, float):
+            weights.extend(array("f", [block_weights]) * count)
+        else:
+            weights.extend(block_weights if getattr(block_weights, "typecode", "") == "f"
+                           else list(block_weights))
+        matcher._next_block()
+    return ids, weights
+
+
+def _length_column(reader, fieldname: str):
+    perdoc = getattr(reader, "_perdoc", None)
+    if perdoc is None or not hasattr(perdoc, "_cached_reader"):
+        return None
+    return perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
 
 
 _GENERATIONS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
