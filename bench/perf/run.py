@@ -292,6 +292,8 @@ def judge(measure: Measure, endpoint: Endpoint, hello_rps: float) -> None:
         measure.targets.append(goal)
         if measure.p95_ms > limit:
             measure.missed.append(goal)
+    if not measure.requests:  # every request outlived wrk's timeout: no latency to judge
+        measure.missed.append("no answer within wrk's timeout")
     unexpected = {s: n for s, n in measure.statuses.items() if s != "200"}
     if unexpected or measure.errors:
         measure.missed.append(f"answers {unexpected}, {measure.errors} connection errors")

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from sqlalchemy import and_, case, delete, func, insert, literal, select, tuple_, union_all, update
+from sqlalchemy.orm import aliased
 
 from ideas.comments.models import Comment
 from ideas.dashboard.indicators import Period
@@ -57,27 +58,32 @@ def events_by_agent(start, end):
 def recompute(days: Iterable[date], progress: Callable[[int], None] | None = None,
               session=None) -> None:
     """Replace the rows of these Paris days by their events' figures, then the `prev_day` of
-    the agents whose days changed (no commit). `session`: the app's by default, the migration's
-    own connection's in migration 0014."""
+    the agents who became or stopped being active on one of them (no commit). `session`: the
+    app's by default, the migration's own connection's in migration 0014."""
     session = session or db.session
-    touched = set()  # (community, agent) pairs that were or are active on one of the days
-    for day in sorted(set(days)):
-        touched.update((community_id, user_id) for community_id, user_id in session.execute(
-            select(ActivityAgent.community_id, ActivityAgent.user_id)
-            .where(ActivityAgent.day == day)))
-        touched.update(_replace_day(session, day))
+    days = sorted(set(days))
+    changed = set()  # (community, agent) pairs that appeared on or left one of the days
+    for day in days:
+        changed.update(_replace_day(session, day))
         if progress:
             progress(1)
-    pairs = sorted(touched)
+    pairs = sorted(changed)
     for first in range(0, len(pairs), LINK_BATCH):
-        _link(session, tuple_(ActivityAgent.community_id, ActivityAgent.user_id)
-              .in_(pairs[first:first + LINK_BATCH]))
+        _link(session, _pair_in(pairs[first:first + LINK_BATCH]), days[0])
+
+
+def _pair_in(pairs):
+    return tuple_(ActivityAgent.community_id, ActivityAgent.user_id).in_(pairs)
 
 
 def _replace_day(session, day: date, last_days: dict | None = None) -> set[tuple[int, int]]:
-    """The day's rows from its events; its (community, agent) pairs. `last_days`, when days
-    come in order (rebuild): each pair's last day so far, to write `prev_day` at once rather
-    than by an UPDATE of every row (which doubled the table on PostgreSQL until a VACUUM)."""
+    """The day's rows from its events; the (community, agent) pairs added or removed.
+
+    Agents active before and after keep their row, and its `prev_day`: a refresh of today,
+    after a few supports, touches a handful of the day's thousands of rows. `last_days`, when
+    days come in order on empty tables (rebuild): each pair's last day so far, to write
+    `prev_day` at once rather than by an UPDATE of every row (which doubled the table on
+    PostgreSQL until a VACUUM)."""
     start, end = utc_bounds(Period(day, day))
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     agents = set()
@@ -90,33 +96,45 @@ def _replace_day(session, day: date, last_days: dict | None = None) -> set[tuple
         if user_id is not None:  # a deleted account's contributions count, not the agent
             agents.add((community_id, user_id))
     session.execute(delete(ActivityDay).where(ActivityDay.day == day))
-    session.execute(delete(ActivityAgent).where(ActivityAgent.day == day))
     if totals:
         session.execute(insert(ActivityDay), [
             {"day": day, "community_id": community_id, "ideas": ideas, "comments": comments,
              "supports": supports}
             for community_id, (ideas, comments, supports) in totals.items()])
-    if agents:
-        last_days = {} if last_days is None else last_days
+    if last_days is None:
+        before = {(community_id, user_id) for community_id, user_id in session.execute(
+            select(ActivityAgent.community_id, ActivityAgent.user_id)
+            .where(ActivityAgent.day == day))}
+        gone, added = sorted(before - agents), agents - before
+        for first in range(0, len(gone), LINK_BATCH):
+            session.execute(delete(ActivityAgent).where(
+                ActivityAgent.day == day, _pair_in(gone[first:first + LINK_BATCH])))
+    else:
+        gone, added = [], agents
+    if added:
+        known = last_days or {}
         session.execute(insert(ActivityAgent), [
             {"day": day, "community_id": community_id, "user_id": user_id,
-             "prev_day": last_days.get((community_id, user_id))}
-            for community_id, user_id in agents])
+             "prev_day": known.get((community_id, user_id))}
+            for community_id, user_id in added])
+    if last_days is not None:
         last_days.update(dict.fromkeys(agents, day))
-    return agents
+    return set(gone) | added
 
 
-def _link(session, pairs_condition) -> None:
+def _link(session, pairs_condition, since: date) -> None:
     """Set `prev_day` (the previous row of the same agent in the same community) where it is
-    wrong, for the pairs matching the condition."""
-    agent = ActivityAgent
-    linked = select(agent.community_id, agent.user_id, agent.day, func.lag(agent.day).over(
-        partition_by=(agent.community_id, agent.user_id), order_by=agent.day).label("prev_day"))
-    linked = linked.where(pairs_condition).subquery()
+    wrong, for the pairs matching the condition, on their rows from `since` on: rows before
+    the recomputed days keep theirs. Each row's value is one primary-key seek (a window over
+    every row of a few thousand pairs took seconds on PostgreSQL)."""
+    agent, earlier = ActivityAgent, aliased(ActivityAgent)
+    previous = (select(func.max(earlier.day))
+                .where(earlier.community_id == agent.community_id,
+                       earlier.user_id == agent.user_id, earlier.day < agent.day)
+                .scalar_subquery())
     session.execute(
-        update(agent).values(prev_day=linked.c.prev_day)
-        .where(agent.community_id == linked.c.community_id, agent.user_id == linked.c.user_id,
-               agent.day == linked.c.day, agent.prev_day.is_distinct_from(linked.c.prev_day))
+        update(agent).values(prev_day=previous)
+        .where(pairs_condition, agent.day >= since, agent.prev_day.is_distinct_from(previous))
         .execution_options(synchronize_session=False))
 
 

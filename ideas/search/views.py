@@ -21,7 +21,7 @@ from ideas.follows.queries import followed_idea_ids
 from ideas.htmx import is_htmx, make_response
 from ideas.ideation.models import BODY_MAX, TITLE_MAX
 from ideas.pagination import PageLinks
-from ideas.params import page_arg
+from ideas.params import choice_arg, page_arg
 from ideas.search import queries
 from ideas.search.engine import MAX_PAGE, SearchFilters, SearchUnavailable
 from ideas.search.facets import STATUSES, build_facets
@@ -98,9 +98,7 @@ def read_args() -> SearchArgs:
         community_ids=_ints("community"),  # those the user may not read: dropped by the query
         theme_ids=_ints("theme"), statuses=statuses, territory_ids=_ints("territory"),
         sdgs=_ints("sdg", 1, 17), years=_ints("year", 1900, 2999))
-    sort = request.args.get("sort", DEFAULT_SORT)
-    if sort not in SORTS:  # allow-list: anything else is the default order
-        sort = DEFAULT_SORT
+    sort = choice_arg("sort", SORTS) or DEFAULT_SORT  # allow-list: anything else is a 400
     return SearchArgs(q, shortened, filters, sort, min(page_arg(), MAX_PAGE))
 
 

@@ -8,7 +8,6 @@ unreadable index raises on open, and a writer that cannot get the lock within LO
 
 import logging
 import threading
-import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -216,58 +215,14 @@ class WhooshIndex:
             raise SearchUnavailable(f"search index unreadable: {error!r}") from error
         if cached is not getattr(self._local, "searcher", None):
             self._local.searcher = cached
-            self._local.facets = None
         return cached
 
     def forget_searcher(self) -> None:
         cached = getattr(self._local, "searcher", None)
         self._local.searcher = None
-        self._local.facets = None
         if cached is not None:
             with suppress(Exception):  # closing a broken searcher may fail too
                 cached.close()
-
-    def facet_postings(self, searcher) -> dict[str, dict[str, frozenset[int]]]:
-        """facet → value → document numbers, for this generation of the index: counting a facet
-        is then set intersections in C instead of a Python loop per matched document.
-
-        Reading postings is the slow part, so it is done once per *segment* (segments never
-        change but for deletions, and a deleted document never matches a query, so stale
-        entries are harmless); a new generation only unions the cached sets, in C."""
-        if getattr(self._local, "facets", None) is None:
-            started = time.perf_counter()
-            parts: dict[str, dict[str, list[frozenset[int]]]] = {
-                name: {} for name in POSTING_FIELDS}
-            for leaf, offset in searcher.leaf_searchers():
-                for name, values in self._segment_postings(leaf.reader()).items():
-                    for value, docnums in values.items():
-                        if offset:
-                            docnums = frozenset(d + offset for d in docnums)
-                        parts[name].setdefault(value, []).append(docnums)
-            self._local.facets = {
-                name: {value: sets[0] if len(sets) == 1 else frozenset().union(*sets)
-                       for value, sets in values.items()}
-                for name, values in parts.items()}
-            log.debug("facet postings in %.3fs", time.perf_counter() - started)
-        return self._local.facets
-
-    def _segment_postings(self, reader) -> dict[str, dict[str, frozenset[int]]]:
-        segment = reader.segment() if hasattr(reader, "segment") else None
-        key = segment.segment_id() if segment is not None else None
-        cached = _SEGMENT_POSTINGS.get((self.directory, key)) if key else None
-        if cached is None:
-            cached = {name: {value: frozenset(reader.postings(field, value.encode()).all_ids())
-                             for value in reader.field_terms(field)}
-                      for name, field in POSTING_FIELDS.items()}
-            if key:
-                if len(_SEGMENT_POSTINGS) > 64:  # segments merged away long ago
-                    _SEGMENT_POSTINGS.clear()
-                _SEGMENT_POSTINGS[(self.directory, key)] = cached
-        return cached
-
-
-# (index directory, segment id) → its postings: shared by the threads of a process.
-_SEGMENT_POSTINGS: dict[tuple, dict[str, dict[str, frozenset[int]]]] = {}
 
 
 def _merge_small(writer, segments):

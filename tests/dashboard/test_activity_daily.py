@@ -175,3 +175,38 @@ def test_reads_write_nothing_once_up_to_date_and_rebuild_gives_the_same_rows(db)
     assert incremental[1] == [(community.id, user.id, date(2025, 3, 1), None)]
     assert daily.rebuild() > 0
     assert _rows() == incremental
+
+
+def test_an_agent_active_today_who_gets_an_earlier_day_is_linked_to_it(db):
+    """Today's row keeps its place on a refresh; a day added before it must become its
+    previous day (and leaving that day again, the older one)."""
+    a, _b, _facilitator, author, u1, _u2, _u3 = _setup()
+    old = IdeaFactory(community=a, author=author, created_at=datetime.utcnow() - timedelta(days=9))
+    recent = IdeaFactory(community=a, author=author, created_at=datetime.utcnow())
+    db.session.commit()
+    votes.cast_vote(u1, old)
+    votes.cast_vote(u1, recent)
+    db.session.commit()
+    db.session.execute(_db.update(Vote).where(Vote.idea_id == old.id)
+                       .values(created_at=datetime.utcnow() - timedelta(days=9)))
+    db.session.commit()
+    year = _this_year()
+    _figures(year)
+    earlier = today_in_paris() - timedelta(days=4)
+    comment = comments.post_comment(u1, recent, "Je reviens")
+    db.session.commit()
+    db.session.execute(_db.update(Comment).where(Comment.id == comment.id)
+                       .values(created_at=datetime.combine(earlier, datetime.min.time())
+                               + timedelta(hours=12)))
+    db.session.commit()
+    _figures(year)
+    rows = db.session.execute(_db.select(ActivityAgent.day, ActivityAgent.prev_day)
+                              .where(ActivityAgent.user_id == u1.id)
+                              .order_by(ActivityAgent.day)).all()
+    assert [(day, prev) for day, prev in rows][-2:] == [
+        (earlier, rows[0].day), (today_in_paris(), earlier)]
+    comments.delete_comment(u1, comment)
+    db.session.commit()
+    _figures(year)
+    assert db.session.scalar(_db.select(ActivityAgent.prev_day).where(
+        ActivityAgent.user_id == u1.id, ActivityAgent.day == today_in_paris())) == rows[0].day
