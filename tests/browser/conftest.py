@@ -225,6 +225,19 @@ def log_in(page, email: str, password: str = factories.PASSWORD) -> None:
 
 
 @pytest.fixture
+def no_script_agent_page(browser, live_server, world):
+    """A page with JavaScript turned off, signed in as the seeded agent: what htmx enhances
+    must still work as plain links and forms."""
+    context = browser.new_context(base_url=live_server, viewport=VIEWPORT, locale="fr-FR",
+                                  java_script_enabled=False)
+    context.set_default_timeout(5000)
+    page = context.new_page()
+    log_in(page, world.agent_email)
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def agent_page(page, world):
     """A page signed in as the seeded agent (member of the private community only)."""
     log_in(page, world.agent_email)

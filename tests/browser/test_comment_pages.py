@@ -12,7 +12,6 @@ from ideas.comments.queries import THREADS_PER_PAGE
 from ideas.extensions import db
 from tests import factories
 from tests.browser.axe import check_accessibility
-from tests.browser.conftest import VIEWPORT, log_in
 
 THREADS = THREADS_PER_PAGE * 2 + 3  # three pages
 
@@ -96,21 +95,13 @@ def test_an_old_link_to_a_later_comment_shows_it(agent_page, long_thread):
     expect(page.get_by_role("link", name="Afficher les commentaires précédents")).to_be_visible()
 
 
-def test_without_javascript_the_link_opens_the_next_page(browser, live_server, world,
-                                                         long_thread):
+def test_without_javascript_the_link_opens_the_next_page(no_script_agent_page, long_thread):
+    page = no_script_agent_page
     idea_id, ids = long_thread
-    context = browser.new_context(base_url=live_server, viewport=VIEWPORT, locale="fr-FR",
-                                  java_script_enabled=False)
-    context.set_default_timeout(5000)
-    page = context.new_page()
-    try:
-        log_in(page, world.agent_email)
-        page.goto(f"/idees/{idea_id}")
-        page.get_by_role("link", name="Afficher les commentaires suivants").click()
-        expect(page).to_have_url(re.compile(rf"/idees/{idea_id}\?commentaires=2#commentaires$"))
-        expect(page.locator(f"#commentaire-{ids[THREADS_PER_PAGE]}")).to_be_visible()
-        expect(page.locator(f"#commentaire-{ids[0]}")).to_have_count(0)
-        page.get_by_role("link", name="Afficher les commentaires précédents").click()
-        expect(page.locator(f"#commentaire-{ids[0]}")).to_be_visible()
-    finally:
-        context.close()
+    page.goto(f"/idees/{idea_id}")
+    page.get_by_role("link", name="Afficher les commentaires suivants").click()
+    expect(page).to_have_url(re.compile(rf"/idees/{idea_id}\?commentaires=2#commentaires$"))
+    expect(page.locator(f"#commentaire-{ids[THREADS_PER_PAGE]}")).to_be_visible()
+    expect(page.locator(f"#commentaire-{ids[0]}")).to_have_count(0)
+    page.get_by_role("link", name="Afficher les commentaires précédents").click()
+    expect(page.locator(f"#commentaire-{ids[0]}")).to_be_visible()

@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 from ideas.extensions import db
 from tests import factories
 from tests.browser.axe import check_accessibility
-from tests.browser.conftest import VIEWPORT, log_in
 
 
 @pytest.fixture
@@ -134,30 +133,23 @@ def test_cancel_closes_the_reply_and_edit_forms(agent_page, idea_id):
     assert _not_reloaded(page), "the page was reloaded"
 
 
-def test_without_javascript_forms_post_and_redirect(browser, live_server, world, idea_id):
-    context = browser.new_context(base_url=live_server, viewport=VIEWPORT, locale="fr-FR",
-                                  java_script_enabled=False)
-    context.set_default_timeout(5000)
-    page = context.new_page()
-    try:
-        log_in(page, world.agent_email)
-        page.goto(f"/idees/{idea_id}")
-        page.get_by_role("textbox", name=re.compile("^Votre commentaire")).fill("Sans script")
-        page.get_by_role("button", name="Publier le commentaire").click()
-        expect(page).to_have_url(re.compile(rf"/idees/{idea_id}#commentaire-\d+$"))
-        expect(page.locator("#flash-messages")).to_contain_text("Votre commentaire est publié.")
-        expect(page.locator("#commentaires-liste")).to_contain_text("Sans script")
+def test_without_javascript_forms_post_and_redirect(no_script_agent_page, idea_id):
+    page = no_script_agent_page
+    page.goto(f"/idees/{idea_id}")
+    page.get_by_role("textbox", name=re.compile("^Votre commentaire")).fill("Sans script")
+    page.get_by_role("button", name="Publier le commentaire").click()
+    expect(page).to_have_url(re.compile(rf"/idees/{idea_id}#commentaire-\d+$"))
+    expect(page.locator("#flash-messages")).to_contain_text("Votre commentaire est publié.")
+    expect(page.locator("#commentaires-liste")).to_contain_text("Sans script")
 
-        # The reply form opens on its own page and comes back to the thread.
-        page.locator("#commentaires-liste").get_by_role(
-            "link", name=re.compile("^Répondre")).first.click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("Répondre à un commentaire")
-        page.get_by_role("textbox", name=re.compile("^Votre réponse")).fill("Réponse sans script")
-        page.get_by_role("button", name="Publier la réponse").click()
-        expect(page.locator("#flash-messages")).to_contain_text("Votre réponse est publiée.")
-        expect(page.locator("#commentaires-liste")).to_contain_text("Réponse sans script")
-    finally:
-        context.close()
+    # The reply form opens on its own page and comes back to the thread.
+    page.locator("#commentaires-liste").get_by_role(
+        "link", name=re.compile("^Répondre")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Répondre à un commentaire")
+    page.get_by_role("textbox", name=re.compile("^Votre réponse")).fill("Réponse sans script")
+    page.get_by_role("button", name="Publier la réponse").click()
+    expect(page.locator("#flash-messages")).to_contain_text("Votre réponse est publiée.")
+    expect(page.locator("#commentaires-liste")).to_contain_text("Réponse sans script")
 
 
 def test_thread_with_open_forms_has_no_serious_violation(agent_page, idea_id):
