@@ -10,8 +10,9 @@ turn. A crash loses nothing: the entries stay in the table for the next wake, th
 check or `search check --fix`.
 
 Started on the first wake in each process (gunicorn's workers, after the fork); off when
-`SEARCH_BACKGROUND_WRITER` is false (the test suite): the queue then waits for the next
-synchronous write or `search check --fix`.
+`SEARCH_BACKGROUND_WRITER` is false (the test suite) and in CLI commands (`seed-scale`, imports:
+the process may exit before the thread writes, and the index may not exist yet): the caller then
+drains the queue itself, or it waits for the next synchronous write or `search check --fix`.
 """
 
 import logging
@@ -19,6 +20,7 @@ import os
 import threading
 import time
 
+import click
 from flask import Flask, current_app
 
 log = logging.getLogger(__name__)
@@ -87,6 +89,8 @@ def wake(app: Flask | None = None) -> bool:
     """Have the writer run soon; False when this app has none (the caller then does it)."""
     app = app or current_app._get_current_object()
     if not app.config.get("SEARCH_BACKGROUND_WRITER"):
+        return False
+    if click.get_current_context(silent=True) is not None:  # a CLI command, not a server
         return False
     with _creating:  # threaded servers: one writer per app and process
         writer = app.extensions.get("search_writer")

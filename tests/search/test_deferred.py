@@ -6,6 +6,7 @@ support rewrites no search document at all. Real index, real thread, real views.
 import shutil
 import time
 
+import click
 import pytest
 
 from ideas.extensions import db as _db
@@ -103,6 +104,14 @@ def test_the_background_writer_folds_supports_in(whoosh, background, make_client
     assert queued() == []
     assert most_supported(whoosh, open_community) == [i.id for i in ideas]
     assert writer.wake()  # the thread is there, and keeps answering
+
+
+def test_cli_commands_start_no_background_writer(app, background):
+    """A command's process may exit before the thread writes (and `seed-scale` has no index
+    yet): the caller drains the queue itself, as in the suite."""
+    assert writer.wake(app)  # a server process gets its writer …
+    with click.Context(click.Command("seed-scale")):
+        assert not writer.wake(app)  # … a CLI command does not
 
 
 def test_request_writes_leave_segments_the_background_writer_merges(whoosh, background, agent,
