@@ -21,7 +21,7 @@ from ideas.ideation.models import (
     idea_themes,
 )
 from ideas.ideation.permissions import can_post_idea
-from ideas.pagination import paginate_ids
+from ideas.pagination import PageCursor, paginate_ids
 from ideas.reference.models import Territory
 from ideas.utils import utcnow
 from ideas.votes.models import Vote
@@ -118,6 +118,19 @@ def _filtered(stmt, user, filters: IdeaFilters, community: Community | None):
     return stmt
 
 
+def _seek_columns(sort: str) -> tuple:
+    """The sort keys a next page is sought after (`ideas.pagination.PageCursor`), all in
+    descending order as `_sorted` gives them. "trending" keeps OFFSET: its first key is computed
+    per request from the last 14 days' supports, no index holds it and it moves every day."""
+    if sort == "supported":
+        return (Idea.vote_count, Idea.created_at, Idea.id)
+    if sort == "commented":
+        return (Idea.comment_count, Idea.created_at, Idea.id)
+    if sort == "trending":
+        return ()
+    return (Idea.created_at, Idea.id)
+
+
 def _sorted(stmt, sort: str):
     if sort == "supported":
         return stmt.order_by(Idea.vote_count.desc(), Idea.created_at.desc(), Idea.id.desc())
@@ -140,10 +153,11 @@ def with_card_details(stmt):
 
 
 def search_ideas(user, filters: IdeaFilters, page: int, per_page: int,
-                 community: Community | None = None):
+                 community: Community | None = None, cursor: PageCursor | None = None):
     """One page: ids first (counted, sorted and skipped in the listing indexes, rows never
     read), then that page's ideas with their card details. A page past the end (`?page=9999`,
-    an old link) shows the last page, not an empty list."""
+    an old link) shows the last page, not an empty list. `cursor`: the previous page's end
+    (the "next page" links), sought rather than skipped to; `next_cursor` the next one's."""
     ids = _filtered(db.select(Idea.id).where(visible_ideas_filter(user)), user, filters,
                     community)
     # Ideas pinned by the moderation come first in their community, last pinned first; apart,
@@ -151,7 +165,8 @@ def search_ideas(user, filters: IdeaFilters, page: int, per_page: int,
     pinned = Idea.pinned_at.is_not(None) if community is not None else None
     return paginate_ids(_sorted(ids, filters.sort), lambda page_ids: with_card_details(
         db.select(Idea).where(Idea.id.in_(page_ids))), page, per_page, first=pinned,
-        first_order=(Idea.pinned_at.desc(), Idea.id.desc()))
+        first_order=(Idea.pinned_at.desc(), Idea.id.desc()), seek=_seek_columns(filters.sort),
+        cursor=cursor)
 
 
 def get_idea(idea_id: int) -> Idea | None:

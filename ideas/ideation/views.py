@@ -37,6 +37,7 @@ from ideas.ideation.forms import ChooseCommunityForm, IdeaForm
 from ideas.ideation.labels import STATUS_BADGES, STATUS_LABELS, sdg_label
 from ideas.ideation.models import BODY_MAX, SDG_NUMBERS, Idea
 from ideas.markdown import render_markdown, safe_html
+from ideas.pagination import PageCursor
 from ideas.params import MAX_PAGE, choice_arg, int_arg, page_arg
 from ideas.reference.models import Theme
 from ideas.votes.queries import voted_idea_ids
@@ -96,17 +97,30 @@ def _filters(community=None) -> queries.IdeaFilters:
     )
 
 
+def cursor_scope(endpoint: str, community, filters, user) -> str:
+    """What a "next page" cursor holds for: this list as this reader sees it (the visibility
+    rule), with these filters; any other list, reader or filter ignores it
+    (ideas.pagination.PageCursor)."""
+    return f"{endpoint}|{community.id if community else ''}|{filters.args()}|{user.id}"
+
+
 def _listing(filters, community=None, page: int | None = None) -> dict:
-    pagination = queries.search_ideas(current_user, filters, page or page_arg(),
-                                      current_app.config["PER_PAGE"], community)
-    ids = [idea.id for idea in pagination.items]
     if community is None:
         endpoint, view_args = "ideation.index", {}
     else:
         endpoint, view_args = "ideation.community_ideas", {"slug": community.slug}
+    cursor = PageCursor(cursor_scope(endpoint, community, filters, current_user),
+                        None if page else request.args.get("apres"))
+    pagination = queries.search_ideas(current_user, filters, page or page_arg(),
+                                      current_app.config["PER_PAGE"], community, cursor)
+    ids = [idea.id for idea in pagination.items]
+    next_cursor = pagination.next_cursor
 
     def page_url(page: int) -> str:
-        return url_for(endpoint, **view_args, **filters.args(), page=page)
+        # The next page ("Afficher plus", "Page suivante", its number) seeks from this one's
+        # last idea; other pages are counted to (OFFSET).
+        after = {"apres": next_cursor} if next_cursor and page == pagination.next_num else {}
+        return url_for(endpoint, **view_args, **filters.args(), page=page, **after)
 
     return {"pagination": pagination, "filters": filters, "list_community": community,
             "voted_ids": voted_idea_ids(current_user, ids),

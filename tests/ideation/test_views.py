@@ -407,8 +407,9 @@ def test_list_htmx_fragments(client, agent, open_community, app):
     full = client.get("/idees")
     assert "<html" in full.get_data(as_text=True)
     assert len(titles(full)) == per_page
-    assert 'id="idea-more"' in text(full) and 'hx-get="/idees?page=2"' in text(full)
-    assert 'href="/idees?page=2"' in text(full)  # plain link without JavaScript
+    # The next page is sought after this one's last idea (ideas.pagination.PageCursor).
+    more_url = re.search(r'hx-get="(/idees\?page=2&apres=[\w.-]+)"', text(full)).group(1)
+    assert f'href="{more_url}"' in text(full)  # plain link without JavaScript
     # The filter form swaps the results.
     results = client.get("/idees?sort=recent", headers={"HX-Request": "true",
                                                         "HX-Target": "idea-results"})
@@ -416,10 +417,10 @@ def test_list_htmx_fragments(client, agent, open_community, app):
     assert 'id="idea-list"' in text(results) and len(titles(results)) == per_page
     assert "HX-Request" in results.headers["Vary"]
     # "Afficher plus" appends only the next cards, and moves the page links out of band.
-    more = client.get("/idees?page=2", headers={"HX-Request": "true", "HX-Target": "idea-more"})
+    more = client.get(more_url, headers={"HX-Request": "true", "HX-Target": "idea-more"})
     assert "<html" not in more.get_data(as_text=True)
     assert 'id="idea-list"' not in text(more)
-    assert len(titles(more)) == 5
+    assert titles(more) == [f"Idée numéro {n:02d}" for n in range(per_page, per_page + 5)]
     assert 'id="idea-more"' not in text(more)  # last page: no more button
     assert 'hx-swap-oob="true"' in text(more)
     # The back button (history restore) gets the whole page.
