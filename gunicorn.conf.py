@@ -40,6 +40,14 @@ def on_starting(server):
         server.log.info(done)
 
 
+def post_worker_init(worker):
+    """Each worker reads the search index's shared data (facets, columns) before its first
+    request, instead of a user's search paying for it."""
+    from ideas.search.sync import warm_worker
+
+    warm_worker(worker.wsgi)
+
+
 def worker_abort(worker):
     worker.log.warning("worker %s killed by the timeout (%ss) in the middle of a request: "
                        "its transaction is rolled back", worker.pid, worker.cfg.timeout)

@@ -14,7 +14,7 @@ chained generators per token made indexing twice as slow (the 100,000-idea rebui
 under two minutes).
 """
 
-from whoosh.analysis import Filter, RegexTokenizer
+from whoosh.analysis import Filter, RegexTokenizer, ShingleFilter
 from whoosh.lang import stemmer_for_language
 
 from ideas.search import french
@@ -85,3 +85,12 @@ def french_analyzer():
 def words_analyzer():
     """Folded words without stemming: prefixes for search-as-you-type, spelling corrections."""
     return RegexTokenizer(french.WORD_RE) | FrenchFilter(stem=False)
+
+
+PAIR_SEPARATOR = " "  # never inside a token: a pair never equals a single word
+
+
+def pairs_analyzer():
+    """Adjacent pairs of the full chain's tokens ("ateli canop"): a phrase of two words is
+    then a term. Stop words are gone first, as for positions, so pairs are phrases exactly."""
+    return french_analyzer() | ShingleFilter(size=2, sep=PAIR_SEPARATOR)

@@ -28,6 +28,9 @@ from whoosh.idsets import DocIdSet
 from whoosh.scoring import bm25
 from whoosh.util.numeric import byte_to_length
 
+from ideas.search.analysis import PAIR_SEPARATOR
+from ideas.search.whoosh_index import PAIR_FIELDS
+
 SEGMENT_ENTRIES = 4096  # cached term/phrase sets and postings, all segments together
 SEGMENT_BYTES = 48 * 2**20  # … and their size (a worker must stay under 250 MB)
 VISIBLE_ENTRIES = 64  # visibility sets per generation (one per set of readable communities)
@@ -199,9 +202,24 @@ class Generation:
         return self._per_segment("prefix", (fieldname, prefix), read)
 
     def phrase(self, query: wq.Phrase) -> int:
-        """Phrases need positions: Whoosh checks them, once per segment and phrase."""
-        def read(leaf):
-            return from_docnums(query.docs(leaf))
+        """A phrase's documents from its pairs of adjacent words (indexed as terms): exact for
+        two words; longer phrases also need their positions, which Whoosh checks on the
+        documents holding every pair only, once per segment and phrase."""
+        pairs_field = PAIR_FIELDS.get(query.fieldname)
+        if pairs_field is None or query.slop != 1 or pairs_field not in self.searcher.schema:
+            def read(leaf):
+                return from_docnums(query.docs(leaf))
+        else:
+            pairs = [wq.Term(pairs_field, PAIR_SEPARATOR.join(query.words[n:n + 2]))
+                     for n in range(len(query.words) - 1)]
+            found = self.live
+            for pair in pairs:
+                found &= self.term(pair.fieldname, pair.text)
+            if len(query.words) <= 2 or not found:
+                return found
+
+            def read(leaf):
+                return from_docnums(wq.And([*pairs, query]).docs(leaf))
 
         return self._per_segment("phrase", (query.fieldname, tuple(query.words), query.slop),
                                  read)
@@ -233,6 +251,15 @@ class Generation:
                         _FACETS.clear()
                     _FACETS[key] = cached
         return cached
+
+    def warm(self, facet_fields: dict[str, str], columns: list[str], text_fields) -> None:
+        """Read the per-segment data every search uses (facets, sort columns, lengths)."""
+        self.facets(facet_fields)
+        for name in columns:
+            self._column(name)
+        for leaf, _offset, segment in self.leaves:
+            for fieldname in text_fields:
+                self._lengths(leaf.reader(), segment, fieldname)
 
     # -- query → documents --
     def docs(self, query) -> int:

@@ -113,3 +113,7 @@ class SearchBackend(Protocol):
     def check(self, connection, fix: bool = False) -> DriftReport: ...
 
     def is_available(self) -> bool: ...
+
+    def warm(self) -> None:
+        """Read what every search needs before a worker's first request (nothing to do for
+        a server-side engine)."""

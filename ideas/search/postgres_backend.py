@@ -184,6 +184,9 @@ class PostgresBackend:
     def is_available(self) -> bool:
         return True
 
+    def warm(self) -> None:
+        """Nothing: PostgreSQL keeps its own caches, shared by every worker."""
+
     # -- reads ---------------------------------------------------------------------------
     def search(self, text_: str, *, allowed_community_ids: Iterable[int],
                moderated_community_ids: Iterable[int] = (),

@@ -120,3 +120,15 @@ def check_at_startup(app) -> str | None:
             return None
         finally:
             db.engine.dispose()  # no connection inherited by the forked workers
+
+
+def warm_worker(app) -> None:
+    """In each gunicorn worker before its first request (gunicorn.conf.py): the search
+    backend's caches, so that no user waits for them. A failure only leaves them cold."""
+    from ideas.search.registry import get_backend
+
+    with app.app_context():
+        try:
+            get_backend(app).warm()
+        except Exception:
+            log.warning("search caches not warmed at worker start", exc_info=True)

@@ -2,6 +2,8 @@
 the French corpus: every query matches the same documents, facet counts are exact, ranking is
 Whoosh's BM25F, and an updated idea (deleted from its segment, added to a new one) counts once."""
 
+import shutil
+
 import pytest
 
 from ideas.extensions import db
@@ -9,11 +11,17 @@ from ideas.ideation.models import Idea
 from ideas.search import docsets
 from ideas.search.query import parse
 from ideas.search.registry import get_backend
+from ideas.search.sync import warm_worker
 from ideas.search.whoosh_index import POSTING_FIELDS
 from tests.search.conftest import Corpus
 
 QUERIES = ["énergie", "vélos", "recyclage OR cartouches", "développement durable",
-           '"développement durable"', "énergie -chauffage", "Atelier", "projet ODD"]
+           '"développement durable"', "énergie -chauffage", "Atelier", "projet ODD",
+           # Phrases are read from pairs of adjacent words: the same documents as Whoosh's
+           # positions, words apart or reversed not matched, 3+ words checked on positions.
+           '"économie circulaire"', '"durable développement"', '"circulaire économie"',
+           '"éducation au développement durable"', '"consommation d\'énergie des bâtiments"',
+           '"développement durable concernés"', '"éducation durable"']
 
 
 @pytest.fixture
@@ -73,3 +81,17 @@ def test_bitsets_round_trip():
     view = docsets.Bits(bits)
     assert 1000 in view and 1001 not in view and 10**6 not in view and len(view) == 9
     assert docsets.from_docnums([]) == 0 and list(docsets.docnums(0)) == []
+
+
+def test_a_warmed_worker_has_read_facets_and_columns(app, whoosh, corpus):
+    warm_worker(app)
+    generation = whoosh._generation(whoosh.index.searcher())
+    assert generation._facets is not None  # read before any search
+    assert {("column", "created_at"), ("column", "vote_count")} <= generation._stats.keys()
+
+
+def test_warming_a_missing_index_leaves_the_worker_serving(app, whoosh, caplog):
+    whoosh.index.forget_searcher()
+    shutil.rmtree(whoosh.index.directory)
+    warm_worker(app)  # logged, not raised: the worker starts, search says it is unavailable
+    assert "not warmed" in caplog.text
