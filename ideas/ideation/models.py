@@ -93,6 +93,14 @@ class Idea(db.Model):
         # to reach them): the theme filter's SQL at 100,000 ideas 61 -> 24 ms.
         Index("ix_ideas_id_listing", "id", "community_id", "status", "hidden_at", "author_id",
               "created_at", "vote_count", "comment_count"),
+        # The "supported" and "commented" sorts, as ix_ideas_listing for the newest: sought
+        # after a cursor (ideas.pagination.PageCursor) and filtered without reading the rows
+        # (at 100,000 ideas, SQLite, a deep page's ids 120 -> 28 ms with the cursor
+        # and ix_ideas_vote_count, -> under a millisecond with this index).
+        Index("ix_ideas_supported", "vote_count", "created_at", "id", "community_id", "status",
+              "hidden_at", "author_id"),
+        Index("ix_ideas_commented", "comment_count", "created_at", "id", "community_id",
+              "status", "hidden_at", "author_id"),
         Index("ix_ideas_status_created", "status", "created_at"),
         # Management review: filtered and sorted from the index alone, rows read for one page.
         Index("ix_ideas_status_changed", "status", "status_changed_at", "created_at",
@@ -112,7 +120,7 @@ class Idea(db.Model):
     status: Mapped[IdeaStatus] = mapped_column(str_enum(IdeaStatus, 20),
                                                default=IdeaStatus.SUBMITTED)
     # Denormalised counters, changed only by SQL increments next to the rows they count.
-    vote_count: Mapped[int] = mapped_column(default=0, index=True)
+    vote_count: Mapped[int] = mapped_column(default=0)  # ix_ideas_supported leads
     comment_count: Mapped[int] = mapped_column(default=0)
     follower_count: Mapped[int] = mapped_column(default=0)
     # Raised by every change of the content (author's edit, moderator's title): a form sent
