@@ -10,6 +10,7 @@ Services add and flush; the view commits.
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ideas.accounts.permissions import is_signed_in
 from ideas.communities.permissions import is_member
@@ -58,12 +59,13 @@ def _require_can_vote(user, idea: Idea) -> None:
 
 
 def _add_to_count(idea: Idea, delta: int) -> None:
-    db.session.execute(
+    # Added in SQL (another request may move it at the same time), the result read back in the
+    # same statement rather than by a reload.
+    count = db.session.execute(
         update(Idea).where(Idea.id == idea.id)
-        .values(vote_count=Idea.vote_count + delta)
-        .execution_options(synchronize_session=False))
-    # The Python value is stale (another request may have moved it too): reload on next read.
-    db.session.expire(idea, ["vote_count"])
+        .values(vote_count=Idea.vote_count + delta).returning(Idea.vote_count)
+        .execution_options(synchronize_session=False)).scalar_one()
+    set_committed_value(idea, "vote_count", count)
 
 
 def has_voted(user, idea: Idea) -> bool:

@@ -50,18 +50,21 @@ def _set_support(idea_id: int, supported: bool):
     except DomainError as error:
         db.session.rollback()
         return render_error(403, error.message)
-    db.session.commit()
     if supported:
         done = _("Vous soutenez cette idée.") if changed else _("Vous soutenez déjà cette idée.")
     else:
         done = (_("Votre soutien est retiré.") if changed
                 else _("Vous ne souteniez pas cette idée."))
     if is_htmx():
+        # Rendered before the commit, which would expire the user, idea and community and
+        # reload each of them; a failed commit still answers an error, not this fragment.
         response = make_response(render_template(
             "votes/_support.html", idea=idea, voted=supported, announce=done,
             next_url=_next_url(idea)))
+        db.session.commit()
         response.vary.add("HX-Request")
         return response
+    db.session.commit()
     flash(done, "success" if changed else "info")
     url = _next_url(idea)
     return redirect(url if "#" in url else f"{url}#soutien-{idea.id}")  # back at the button
