@@ -127,6 +127,8 @@ def warm_worker(app) -> None:
     backend's caches, so that no user waits for them. A failure only leaves them cold."""
     from ideas.search.registry import get_backend
 
+    if "search" not in getattr(app, "extensions", {}):  # another app (the bench's hello-world)
+        return
     with app.app_context():
         try:
             get_backend(app).warm()

@@ -95,3 +95,10 @@ def test_warming_a_missing_index_leaves_the_worker_serving(app, whoosh, caplog):
     shutil.rmtree(whoosh.index.directory)
     warm_worker(app)  # logged, not raised: the worker starts, search says it is unavailable
     assert "not warmed" in caplog.text
+
+
+def test_warming_skips_an_app_without_search(caplog):
+    from flask import Flask
+
+    warm_worker(Flask("hello"))  # gunicorn.conf.py serves the bench's hello-world app too
+    assert "not warmed" not in caplog.text
