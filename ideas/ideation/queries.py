@@ -119,9 +119,10 @@ def _filtered(stmt, user, filters: IdeaFilters, community: Community | None):
 
 
 def _seek_columns(sort: str) -> tuple:
-    """The sort keys a next page is sought after (`ideas.pagination.PageCursor`), all in
-    descending order as `_sorted` gives them. "trending" keeps OFFSET: its first key is computed
-    per request from the last 14 days' supports, no index holds it and it moves every day."""
+    """The sort keys, all descending, that `_sorted` orders by and a next page is sought after
+    (`ideas.pagination.PageCursor`). "trending" has none: its first key is computed per
+    request from the last 14 days' supports, no index holds it and it moves every day, so its
+    pages keep OFFSET."""
     if sort == "supported":
         return (Idea.vote_count, Idea.created_at, Idea.id)
     if sort == "commented":
@@ -132,10 +133,6 @@ def _seek_columns(sort: str) -> tuple:
 
 
 def _sorted(stmt, sort: str):
-    if sort == "supported":
-        return stmt.order_by(Idea.vote_count.desc(), Idea.created_at.desc(), Idea.id.desc())
-    if sort == "commented":
-        return stmt.order_by(Idea.comment_count.desc(), Idea.created_at.desc(), Idea.id.desc())
     if sort == "trending":
         recent = (db.select(Vote.idea_id, db.func.count().label("supports"))
                   .where(Vote.created_at >= utcnow() - timedelta(days=TRENDING_DAYS))
@@ -143,7 +140,7 @@ def _sorted(stmt, sort: str):
         return (stmt.outerjoin(recent, recent.c.idea_id == Idea.id)
                 .order_by(db.func.coalesce(recent.c.supports, 0).desc(),
                           Idea.vote_count.desc(), Idea.created_at.desc(), Idea.id.desc()))
-    return stmt.order_by(Idea.created_at.desc(), Idea.id.desc())
+    return stmt.order_by(*(column.desc() for column in _seek_columns(sort)))
 
 
 def with_card_details(stmt):
