@@ -206,7 +206,7 @@ class Generation:
         two words; longer phrases also need their positions, which Whoosh checks on the
         documents holding every pair only, once per segment and phrase."""
         pairs_field = PAIR_FIELDS.get(query.fieldname)
-        if pairs_field is None or query.slop != 1 or pairs_field not in self.searcher.schema:
+        if pairs_field is None or query.slop != 1:
             def read(leaf):
                 return from_docnums(query.docs(leaf))
         else:
